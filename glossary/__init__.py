@@ -1,0 +1,71 @@
+"""Chinese–English biomedical terminology service.
+
+``create_app`` builds the Flask application: configuration, extensions,
+blueprints, error handlers and CLI commands. Nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import check_secret_key, load_config
+from .extensions import csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application; ``config`` overrides the environment (tests use it)."""
+    instance = Path(os.environ.get("GLOSSARY_INSTANCE_PATH") or ROOT / "instance")
+    app = Flask(__name__, instance_path=str(instance), instance_relative_config=True,
+                template_folder=str(ROOT / "templates"), static_folder="static")
+    app.config.update(load_config(instance))
+    if config:
+        app.config.update(config)
+    check_secret_key(app.config, app.debug)
+    app.json.sort_keys = False  # keep the documented field order in API answers
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        instance.mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to do that."
+
+    from . import models  # noqa: F401 - registers the tables with the metadata
+    from .api import bp as api_bp
+    from .cli import register_commands
+    from .errors import register_error_handlers
+    from .web import register_blueprints
+
+    register_blueprints(app)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # the API authenticates with bearer tokens, not cookies
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL for concurrent readers, enforced foreign keys, a busy timeout for writers."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()

@@ -1,0 +1,51 @@
+"""The JSON API at /api/v1: public reads, bearer-token writes, JSON errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, g, request
+
+from ..errors import ServiceError
+from ..extensions import db
+from ..services.accounts import user_for_token
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def require_token(role: str = "curator") -> Callable:
+    """Writes need ``Authorization: Bearer <token>`` of a user with ``role`` or above."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any):
+            header = request.headers.get("Authorization", "")
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise ServiceError("This needs an API token: send `Authorization: Bearer <token>`.",
+                                   code="unauthorized", status=401)
+            user = user_for_token(db.session, token.strip())
+            if user is None:
+                raise ServiceError("The API token is unknown or revoked.", code="unauthorized", status=401)
+            if not user.can(role):
+                raise ServiceError(f"This needs the {role} role.", code="forbidden", status=403)
+            g.api_user = user
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object, or a clear 400."""
+    if not request.is_json:
+        raise ServiceError("Send a JSON body with Content-Type: application/json.", code="bad_json")
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ServiceError("The request body is not valid JSON.", code="bad_json")
+    if not isinstance(data, dict):
+        raise ServiceError("The JSON body must be an object.", code="bad_json")
+    return data

@@ -1,0 +1,74 @@
+"""Configuration: the only module that reads environment variables.
+
+Everything has a safe default for a laptop (SQLite in ``instance/``); a
+production deployment sets ``DATABASE_URL`` and ``SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _read_secret_file(instance_path: Path) -> str | None:
+    """``make run`` writes a random key to instance/secret_key on first start."""
+    path = instance_path / "secret_key"
+    if path.is_file():
+        key = path.read_text(encoding="utf-8").strip()
+        return key or None
+    return None
+
+
+def load_config(instance_path: Path) -> dict:
+    """Build the configuration mapping from the environment."""
+    database_url = os.environ.get("DATABASE_URL", "").strip()
+    if not database_url:
+        database_url = f"sqlite:///{instance_path / 'glossary.sqlite3'}"
+    elif database_url.startswith("postgres://"):
+        # Heroku-style URLs; SQLAlchemy only knows the long scheme.
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+
+    secret = os.environ.get("SECRET_KEY", "").strip() or _read_secret_file(instance_path)
+    upload_mb = _int_env("GLOSSARY_MAX_UPLOAD_MB", 25)
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SECRET_KEY": secret,
+        "MAX_CONTENT_LENGTH": upload_mb * 1024 * 1024,
+        "GLOSSARY_ENV": os.environ.get("GLOSSARY_ENV", "production").strip() or "production",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("GLOSSARY_SECURE_COOKIES", "") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "SQLITE_BUSY_TIMEOUT_MS": _int_env("GLOSSARY_SQLITE_BUSY_TIMEOUT_MS", 15000),
+    }
+
+
+def check_secret_key(config: dict, debug: bool) -> None:
+    """Refuse to run a real deployment with no key or with the development key."""
+    if config.get("TESTING") or debug or config.get("GLOSSARY_ENV") == "development":
+        if not config.get("SECRET_KEY"):
+            config["SECRET_KEY"] = DEV_SECRET_KEY
+        return
+    key = config.get("SECRET_KEY")
+    if not key or key == DEV_SECRET_KEY:
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
+            "string (python -c 'import secrets; print(secrets.token_hex(32))'), or set "
+            "GLOSSARY_ENV=development on a machine of your own."
+        )

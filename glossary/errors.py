@@ -1,0 +1,108 @@
+"""Error handling: JSON for the API, a readable page for people, never a traceback."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+
+
+class ServiceError(Exception):
+    """A use case refused: carries the HTTP status and a stable error code."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None,
+                 details: dict | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        if status:
+            self.status = status
+        self.details = details or {}
+
+
+class NotFound(ServiceError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(ServiceError):
+    """A stale edit: someone else saved a newer version first."""
+
+    status = 409
+    code = "conflict"
+
+
+class Forbidden(ServiceError):
+    status = 403
+    code = "forbidden"
+
+
+class ValidationFailed(ServiceError):
+    status = 422
+    code = "invalid"
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def error_response(status: int, code: str, message: str, details: dict | None = None):
+    """The one JSON error shape: ``{"error": {"code", "message"}}``."""
+    body: dict = {"error": {"code": code, "message": message}}
+    if details:
+        body["error"].update(details)
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def _render(status: int, title: str, message: str):
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ServiceError)
+    def service_error(exc: ServiceError):
+        db.session.rollback()
+        if wants_json():
+            return error_response(exc.status, exc.code, exc.message, exc.details)
+        return _render(exc.status, exc.code.replace("_", " ").capitalize(), exc.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        message = "The form expired or was not sent from this site. Reload the page and try again."
+        if wants_json():
+            return error_response(400, "csrf", message)
+        return _render(400, "Form refused", message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        code = (exc.name or "error").lower().replace(" ", "_")
+        message = exc.description or exc.name
+        if exc.code == 413:
+            limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+            message = f"The upload is too large: the limit is {limit // (1024 * 1024)} MB."
+        if wants_json():
+            response = error_response(exc.code or 500, code, message)
+        else:
+            response = app.make_response(_render(exc.code or 500, exc.name, message))
+        if exc.code == 405 and exc.valid_methods:
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc: Exception):
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        if isinstance(exc, HTTPException):  # pragma: no cover - handled above
+            return http_error(exc)
+        message = "Something went wrong on our side; nothing was saved. Please try again."
+        if wants_json():
+            return error_response(500, "internal_error", message)
+        return _render(500, InternalServerError.name, message)

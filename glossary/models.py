@@ -1,0 +1,280 @@
+"""The glossary's data model, concept-oriented like ISO 30042 (TBX).
+
+A concept holds every term that names it, in every language; a term stores
+its search keys (simplified key, traditional form, pinyin) computed once on
+write so that search never computes them per row.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    event,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+from .textkeys import abbr_key, english_key, pinyin_forms, to_simplified, to_traditional, zh_key
+
+LANGS = ("zh", "en")
+TERM_KINDS = ("full", "abbreviation", "variant")
+TERM_STATUSES = ("preferred", "admitted", "deprecated")
+CONCEPT_STATUSES = ("draft", "approved")
+CANDIDATE_STATUSES = ("new", "approved", "rejected", "merged")
+ROLES = ("viewer", "curator", "admin")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Concept(db.Model):
+    __tablename__ = "concept"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    domain: Mapped[str | None] = mapped_column(String(100), index=True)
+    definition: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="approved")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Optimistic locking: every UPDATE checks and bumps it (StaleDataError on a race).
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    terms: Mapped[list[Term]] = relationship(
+        back_populates="concept", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="Term.id",
+    )
+    evidence: Mapped[list[Evidence]] = relationship(
+        back_populates="concept", passive_deletes=True, order_by="Evidence.id",
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it at class creation
+    __table_args__ = (CheckConstraint(_in("status", CONCEPT_STATUSES), name="status"),)
+
+    def terms_of(self, lang: str, kind: str | None = None) -> list[Term]:
+        """This concept's terms in one language, preferred first."""
+        order = {s: i for i, s in enumerate(TERM_STATUSES)}
+        found = [t for t in self.terms if t.lang == lang and (kind is None or t.kind == kind)]
+        return sorted(found, key=lambda t: (order.get(t.status, 9), t.kind != "full", t.id or 0))
+
+    def __repr__(self) -> str:
+        return f"<Concept {self.id}>"
+
+
+class Term(db.Model):
+    __tablename__ = "term"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concept_id: Mapped[int] = mapped_column(ForeignKey("concept.id", ondelete="CASCADE"), index=True)
+    lang: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(String(500))
+    # Normalised matching key: simplified Chinese, folded English, or folded abbreviation.
+    key: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(20), default="full")
+    status: Mapped[str] = mapped_column(String(20), default="preferred")
+    # Chinese only: filled from the text on insert and update.
+    zh_hans: Mapped[str | None] = mapped_column(String(500))
+    zh_hant: Mapped[str | None] = mapped_column(String(500))
+    pinyin: Mapped[str | None] = mapped_column(String(1000))
+    pinyin_key: Mapped[str | None] = mapped_column(String(1000))
+    pinyin_numbered: Mapped[str | None] = mapped_column(String(1000))
+    pinyin_initials: Mapped[str | None] = mapped_column(String(500))
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    concept: Mapped[Concept] = relationship(back_populates="terms")
+
+    __table_args__ = (
+        CheckConstraint(_in("lang", LANGS), name="lang"),
+        CheckConstraint(_in("kind", TERM_KINDS), name="kind"),
+        CheckConstraint(_in("status", TERM_STATUSES), name="status"),
+        Index("ix_term_lang_key", "lang", "key"),
+        Index("ix_term_kind_text", "kind", "text"),
+        Index("ix_term_pinyin_key", "pinyin_key"),
+        Index("ix_term_pinyin_initials", "pinyin_initials"),
+        Index("ix_term_zh_hant", "zh_hant"),
+    )
+
+    def fill_keys(self) -> None:
+        """Compute the stored search keys from ``lang``, ``kind`` and ``text``."""
+        text = (self.text or "").strip()
+        self.text = text
+        if self.kind == "abbreviation":
+            self.key = abbr_key(text)
+        elif self.lang == "zh":
+            self.key = zh_key(text)
+        else:
+            self.key = english_key(text)
+        if self.lang == "zh":
+            self.zh_hans = to_simplified(text)
+            self.zh_hant = to_traditional(self.zh_hans)
+            self.pinyin, self.pinyin_key, self.pinyin_numbered, self.pinyin_initials = pinyin_forms(text)
+        else:
+            self.zh_hans = self.zh_hant = None
+            self.pinyin = self.pinyin_key = self.pinyin_numbered = self.pinyin_initials = None
+
+    def __repr__(self) -> str:
+        return f"<Term {self.lang}:{self.text!r}>"
+
+
+@event.listens_for(Term, "before_insert")
+@event.listens_for(Term, "before_update")
+def _fill_term_keys(_mapper: Any, _connection: Any, term: Term) -> None:
+    term.fill_keys()
+
+
+class Source(db.Model):
+    """A mined document."""
+
+    __tablename__ = "source"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str | None] = mapped_column(String(1000))
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    encoding: Mapped[str | None] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    evidence: Mapped[list[Evidence]] = relationship(
+        back_populates="source", cascade="all, delete-orphan", passive_deletes=True,
+    )
+
+
+class Evidence(db.Model):
+    """A term or pair seen in a source: the sentence and character offsets."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"), index=True)
+    concept_id: Mapped[int | None] = mapped_column(
+        ForeignKey("concept.id", ondelete="SET NULL"), index=True)
+    candidate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("candidate.id", ondelete="CASCADE"), index=True)
+    term: Mapped[str] = mapped_column(String(1000), default="")
+    sentence: Mapped[str] = mapped_column(Text)
+    # Offsets of the match in the source's decoded text, in code points.
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+
+    source: Mapped[Source] = relationship(back_populates="evidence")
+    concept: Mapped[Concept | None] = relationship(back_populates="evidence")
+    candidate: Mapped[Candidate | None] = relationship(back_populates="evidence")
+
+
+class Candidate(db.Model):
+    """A mined pair awaiting review."""
+
+    __tablename__ = "candidate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    zh: Mapped[str] = mapped_column(String(500), default="")
+    en: Mapped[str] = mapped_column(String(500), default="")
+    abbr: Mapped[str] = mapped_column(String(100), default="")
+    # zh key | en key | abbr as written: one candidate per distinct proposal, forever,
+    # so that a rejected one is never proposed again.
+    dedupe_key: Mapped[str] = mapped_column(String(1200), unique=True)
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    alternatives: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    concept_id: Mapped[int | None] = mapped_column(
+        ForeignKey("concept.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    evidence: Mapped[list[Evidence]] = relationship(
+        back_populates="candidate", passive_deletes=True, order_by="Evidence.id",
+    )
+    concept: Mapped[Concept | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(_in("status", CANDIDATE_STATUSES), name="status"),
+        Index("ix_candidate_status_rank", "status", "confidence", "count"),
+    )
+
+
+class User(db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="viewer")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    tokens: Mapped[list[ApiToken]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True,
+    )
+
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+
+    # Flask-Login's user protocol.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def can(self, role: str) -> bool:
+        """True when this user's role is ``role`` or above."""
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+
+class ApiToken(db.Model):
+    """A bearer token for the API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+    user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class Revision(db.Model):
+    """Audit trail: who changed what, when, with the state before and after."""
+
+    __tablename__ = "revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # No foreign keys: the history of a deleted concept or user must survive it.
+    concept_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    user_name: Mapped[str] = mapped_column(String(80), default="")
+    action: Mapped[str] = mapped_column(String(40))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,225 @@
+"""Creating, editing, deleting and reverting concepts, with optimistic locking.
+
+Every write records a revision. A stale edit (the caller saw an older version
+than the one stored) raises ``Conflict`` carrying both versions, so nothing a
+curator typed is lost.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..errors import Conflict, NotFound, ValidationFailed
+from ..models import CONCEPT_STATUSES, LANGS, TERM_KINDS, TERM_STATUSES, Concept, Revision, Term, User, utcnow
+from ..textkeys import has_cjk
+from .revisions import record_revision
+
+EDITABLE_FIELDS = ("domain", "definition", "note", "status")
+MAX_TERM_LENGTH = 500
+MAX_TERMS = 200
+
+
+def concept_snapshot(concept: Concept) -> dict[str, Any]:
+    """A plain, JSON-ready picture of a concept (used for history and conflicts)."""
+    return {
+        "id": concept.id,
+        "domain": concept.domain,
+        "definition": concept.definition,
+        "note": concept.note,
+        "status": concept.status,
+        "version": concept.version,
+        "terms": [
+            {"lang": t.lang, "text": t.text, "kind": t.kind, "status": t.status, "count": t.count or 0}
+            for t in concept.terms
+        ],
+    }
+
+
+def _clean_text(value: Any, field: str, limit: int) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValidationFailed(f"{field} must be text.", details={"field": field})
+    value = value.strip()
+    if len(value) > limit:
+        raise ValidationFailed(f"{field} is longer than {limit} characters.", details={"field": field})
+    return value or None
+
+
+def validate_terms(raw_terms: Any) -> list[dict[str, Any]]:
+    """Check a list of term dicts and return them cleaned; raises ``ValidationFailed``."""
+    if not isinstance(raw_terms, list) or not raw_terms:
+        raise ValidationFailed("A concept needs at least one term.", details={"field": "terms"})
+    if len(raw_terms) > MAX_TERMS:
+        raise ValidationFailed(f"A concept may have at most {MAX_TERMS} terms.", details={"field": "terms"})
+    cleaned, seen = [], set()
+    for i, raw in enumerate(raw_terms):
+        where = f"terms[{i}]"
+        if not isinstance(raw, dict):
+            raise ValidationFailed(f"{where} must be an object.", details={"field": where})
+        text = _clean_text(raw.get("text"), f"{where}.text", MAX_TERM_LENGTH)
+        if not text:
+            raise ValidationFailed(f"{where}.text is empty.", details={"field": where})
+        kind = raw.get("kind") or "full"
+        lang = raw.get("lang") or ("zh" if has_cjk(text) else "en")
+        status = raw.get("status") or "preferred"
+        if lang not in LANGS:
+            raise ValidationFailed(f"{where}.lang must be one of {', '.join(LANGS)}.", details={"field": where})
+        if kind not in TERM_KINDS:
+            raise ValidationFailed(f"{where}.kind must be one of {', '.join(TERM_KINDS)}.", details={"field": where})
+        if status not in TERM_STATUSES:
+            raise ValidationFailed(f"{where}.status must be one of {', '.join(TERM_STATUSES)}.",
+                                   details={"field": where})
+        if lang == "zh" and not has_cjk(text):
+            raise ValidationFailed(f"{where}: a Chinese term must contain Chinese characters.",
+                                   details={"field": where})
+        count = raw.get("count") or 0
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise ValidationFailed(f"{where}.count must be a whole number ≥ 0.", details={"field": where})
+        identity = (lang, kind, text)
+        if identity in seen:
+            continue
+        seen.add(identity)
+        cleaned.append({"lang": lang, "text": text, "kind": kind, "status": status, "count": count})
+    return cleaned
+
+
+def _apply_fields(concept: Concept, data: dict[str, Any]) -> None:
+    for field in ("domain",):
+        if field in data:
+            setattr(concept, field, _clean_text(data[field], field, 100))
+    for field in ("definition", "note"):
+        if field in data:
+            setattr(concept, field, _clean_text(data[field], field, 20000))
+    if "status" in data:
+        status = data["status"]
+        if status not in CONCEPT_STATUSES:
+            raise ValidationFailed(f"status must be one of {', '.join(CONCEPT_STATUSES)}.",
+                                   details={"field": "status"})
+        concept.status = status
+
+
+def _replace_terms(concept: Concept, terms: list[dict[str, Any]]) -> None:
+    """Keep rows whose (lang, kind, text) survive; update their status; add and drop the rest."""
+    existing = {(t.lang, t.kind, t.text): t for t in concept.terms}
+    wanted = {(t["lang"], t["kind"], t["text"]): t for t in terms}
+    for identity, term in existing.items():
+        if identity not in wanted:
+            concept.terms.remove(term)
+    for identity, data in wanted.items():
+        term = existing.get(identity)
+        if term is None:
+            concept.terms.append(Term(**data))
+        else:
+            term.status = data["status"]
+            term.count = max(term.count or 0, data["count"])
+
+
+def create_concept(session: Session, data: dict[str, Any], actor: User | None,
+                   action: str = "create") -> Concept:
+    """Create a concept with its terms and record the revision."""
+    if not isinstance(data, dict):
+        raise ValidationFailed("The concept must be an object.")
+    terms = validate_terms(data.get("terms"))
+    concept = Concept(status="approved")
+    _apply_fields(concept, data)
+    concept.terms = [Term(**t) for t in terms]
+    session.add(concept)
+    session.flush()
+    record_revision(session, concept_id=concept.id, actor=actor, action=action,
+                    before=None, after=concept_snapshot(concept))
+    return concept
+
+
+def get_concept(session: Session, concept_id: int) -> Concept:
+    concept = session.get(Concept, concept_id)
+    if concept is None:
+        raise NotFound(f"No concept has id {concept_id}.")
+    return concept
+
+
+def _check_version(concept: Concept, expected_version: Any, attempted: dict[str, Any]) -> None:
+    if expected_version is None:
+        raise ValidationFailed("The concept's version is required to save an edit.",
+                               details={"field": "version"})
+    if not isinstance(expected_version, int) or isinstance(expected_version, bool):
+        raise ValidationFailed("version must be a whole number.", details={"field": "version"})
+    if expected_version != concept.version:
+        raise Conflict(
+            f"Someone else saved this concept (version {concept.version}) after you opened "
+            f"version {expected_version}. Your changes were not saved; compare both versions below.",
+            details={"current": concept_snapshot(concept), "yours": attempted},
+        )
+
+
+def update_concept(session: Session, concept_id: int, data: dict[str, Any], actor: User | None,
+                   expected_version: Any, action: str = "update") -> Concept:
+    """Apply an edit if ``expected_version`` is still current; else raise ``Conflict``."""
+    if not isinstance(data, dict):
+        raise ValidationFailed("The changes must be an object.")
+    concept = get_concept(session, concept_id)
+    _check_version(concept, expected_version, data)
+    before = concept_snapshot(concept)
+    _apply_fields(concept, data)
+    if "terms" in data:
+        _replace_terms(concept, validate_terms(data["terms"]))
+    concept.updated_at = utcnow()  # always touch the row so the version moves on
+    _flush_or_conflict(session, concept, data)
+    record_revision(session, concept_id=concept.id, actor=actor, action=action,
+                    before=before, after=concept_snapshot(concept))
+    return concept
+
+
+def _flush_or_conflict(session: Session, concept: Concept, attempted: dict[str, Any]) -> None:
+    """Flush; a concurrent writer that won the race turns into a ``Conflict``."""
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        session.rollback()
+        current = session.get(Concept, concept.id)
+        raise Conflict(
+            "Someone else saved this concept at the same moment. Your changes were not saved.",
+            details={"current": concept_snapshot(current) if current else None, "yours": attempted},
+        ) from exc
+
+
+def delete_concept(session: Session, concept_id: int, actor: User | None,
+                   expected_version: Any = None) -> None:
+    """Delete a concept and its terms; the history keeps its last state."""
+    concept = get_concept(session, concept_id)
+    if expected_version is not None:
+        _check_version(concept, expected_version, {"delete": True})
+    before = concept_snapshot(concept)
+    session.delete(concept)
+    session.flush()
+    record_revision(session, concept_id=concept_id, actor=actor, action="delete",
+                    before=before, after=None)
+
+
+def revert_revision(session: Session, revision_id: int, actor: User | None) -> Concept | None:
+    """Put a concept back as it was before the given revision (itself a new revision)."""
+    revision = session.get(Revision, revision_id)
+    if revision is None:
+        raise NotFound(f"No revision has id {revision_id}.")
+    target = revision.before
+    concept = session.get(Concept, revision.concept_id) if revision.concept_id else None
+    if target is None:  # reverting a creation: the concept goes away
+        if concept is None:
+            raise Conflict("The concept is already gone.")
+        delete_concept(session, concept.id, actor)
+        return None
+    fields = {k: target.get(k) for k in EDITABLE_FIELDS}
+    fields["terms"] = target["terms"]
+    if concept is None:  # reverting a deletion: bring it back under its old id
+        restored = Concept(id=revision.concept_id, status="approved")
+        _apply_fields(restored, fields)
+        restored.terms = [Term(**t) for t in validate_terms(fields["terms"])]
+        session.add(restored)
+        session.flush()
+        record_revision(session, concept_id=restored.id, actor=actor, action="revert",
+                        before=None, after=concept_snapshot(restored))
+        return restored
+    return update_concept(session, concept.id, fields, actor, concept.version, action="revert")

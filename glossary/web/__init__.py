@@ -1,0 +1,35 @@
+"""HTML pages, one blueprint per feature."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_login import current_user
+
+# (endpoint, label, role needed or None): the header shows the ones that exist and fit the user.
+NAV_LINKS: list[tuple[str, str, str | None]] = [
+    ("review.queue", "Review", "curator"),
+    ("documents.index", "Documents", "curator"),
+    ("check.page", "Abbreviation check", None),
+    ("admin.users", "Admin", "admin"),
+]
+
+
+def register_blueprints(app: Flask) -> None:
+    from . import auth, main
+
+    for module in (main, auth):
+        app.register_blueprint(module.bp)
+
+    @app.context_processor
+    def navigation():
+        def nav_links() -> list[tuple[str, str]]:
+            links = []
+            for endpoint, label, role in NAV_LINKS:
+                if endpoint not in app.view_functions:
+                    continue
+                if role and not (current_user.is_authenticated and current_user.can(role)):
+                    continue
+                links.append((endpoint, label))
+            return links
+
+        return {"nav_links": nav_links}

@@ -1,0 +1,90 @@
+"""The application shell: home page, health check, errors, configuration."""
+
+import pytest
+from flask_migrate import upgrade
+
+from glossary import create_app
+
+
+def test_home_page_has_a_search_box(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    assert b'name="q"' in response.data
+
+
+def test_healthz_reports_database_and_revision(make_app):
+    app = make_app(schema=False)
+    with app.app_context():
+        upgrade()
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["database"] == "ok"
+    assert body["status"] == "ok"
+    assert body["schema_revision"] == body["expected_revision"] is not None
+
+
+def test_healthz_says_when_schema_is_missing(make_app):
+    app = make_app(schema=False)
+    body = app.test_client().get("/healthz").get_json()
+    assert body["status"] == "degraded"
+    assert "flask db upgrade" in body["message"]
+
+
+def test_api_errors_are_json(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_page_errors_are_html(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert b"404" in response.data and response.mimetype == "text/html"
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("GLOSSARY_ENV", "production")
+    monkeypatch.setenv("GLOSSARY_INSTANCE_PATH", str(tmp_path))
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
+
+
+def test_production_refuses_the_development_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "dev-only-not-secret")
+    monkeypatch.setenv("GLOSSARY_ENV", "production")
+    monkeypatch.setenv("GLOSSARY_INSTANCE_PATH", str(tmp_path))
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
+
+
+def test_secret_key_file_in_instance_is_used(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("GLOSSARY_ENV", "production")
+    monkeypatch.setenv("GLOSSARY_INSTANCE_PATH", str(tmp_path))
+    (tmp_path / "secret_key").write_text("a-long-random-key-from-make-run\n")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
+    assert app.config["SECRET_KEY"] == "a-long-random-key-from-make-run"
+
+
+def test_database_url_and_upload_limit_from_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@localhost/glossary")
+    monkeypatch.setenv("GLOSSARY_MAX_UPLOAD_MB", "3")
+    monkeypatch.setenv("GLOSSARY_ENV", "development")
+    monkeypatch.setenv("GLOSSARY_INSTANCE_PATH", str(tmp_path))
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@localhost/glossary"
+    assert app.config["MAX_CONTENT_LENGTH"] == 3 * 1024 * 1024
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys(db):
+    from sqlalchemy import text
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite pragmas only")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
