@@ -9,7 +9,7 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from . import accounts, setup
+    from . import accounts, maintenance, setup
 
-    for module in (setup, accounts):
+    for module in (setup, accounts, maintenance):
         module.register(app)
