@@ -1,0 +1,101 @@
+"""OmegaT glossary export, checked by reading it the way OmegaT documents and does."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from glossary.formats import FormatError, export_glossary, parse_glossary
+
+
+def read_like_omegat(raw: bytes) -> list[tuple[str, str, str]]:
+    """OmegaT's TSV glossary reading: encoding from the first-line coding comment,
+    '#' lines skipped, tab split, cells trimmed, at least two cells and a source."""
+    first_line = raw.split(b"\n", 1)[0].decode("ascii", errors="replace")
+    coding = re.search(r"-\*-\s*coding:\s*([\w-]+)\s*-\*-", first_line)
+    text = raw.decode(coding.group(1) if coding else "utf-8")
+    text = text.removeprefix("\ufeff")
+    entries = []
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        cells = [cell.strip() for cell in line.split("\t")]
+        while cells and cells[-1] == "":  # Java's String.split drops trailing empty strings
+            cells.pop()
+        if len(cells) < 2 or not cells[0]:
+            continue
+        entries.append((cells[0], cells[1], cells[2] if len(cells) > 2 else ""))
+    return entries
+
+
+def test_export_is_utf8_with_three_tab_separated_columns(sample):
+    raw = export_glossary(sample, "tsv")
+    text = raw.decode("utf-8")  # strict: raises if not UTF-8
+    lines = text.splitlines()
+    assert lines[0].startswith("#") and "coding: utf-8" in lines[0]
+    for line in lines[1:]:
+        assert line.count("\t") == 2, line
+        assert "\r" not in line
+
+
+def test_zh_en_entries_as_omegat_sees_them(sample):
+    entries = read_like_omegat(export_glossary(sample, "tsv", "zh-en"))
+    pairs = {(source, target) for source, target, _ in entries}
+    assert ("催产素", "oxytocin") in pairs and ("催產素", "oxytocin") in pairs, "traditional sources match too"
+    assert ("缩宫素", "oxytocin") in pairs
+    assert ("5羟色胺", "serotonin") in pairs and ("血清素", "serotonin") in pairs
+    assert ("下丘脑垂体肾上腺轴", "hypothalamic-pituitary-adrenal axis") not in pairs, "deprecated terms are no source"
+    assert all(target != "Pitocin" for _, target, _ in entries)
+    assert not any(source == "tachykinin" or target == "tachykinin" for source, target, _ in entries)
+    comment = dict(((s, t), c) for s, t, c in entries)[("催产素", "oxytocin")]
+    assert "abbr: OT" in comment and "avoid: Pitocin" in comment and "neuroendocrinology" in comment
+
+
+def test_en_zh_entries_include_abbreviations(sample):
+    entries = read_like_omegat(export_glossary(sample, "tsv", "en-zh"))
+    pairs = {(source, target) for source, target, _ in entries}
+    assert {("oxytocin", "催产素"), ("OT", "催产素"), ("HPA", "下丘脑-垂体-肾上腺轴"), ("5-HT", "5-羟色胺")} <= pairs
+    assert ("5HT", "5-羟色胺") not in pairs
+
+
+def test_tabs_newlines_and_leading_hash_survive_as_omegat_reads_them(sample):
+    sample["concepts"][0]["terms"][0]["text"] = "#催产素"
+    sample["concepts"][0]["definition"] = "line one\nline\ttwo"
+    raw = export_glossary(sample, "tsv")
+    entries = read_like_omegat(raw)
+    assert entries[0][0] == "#催产素"
+    assert "line one line two" in entries[0][2]
+
+
+def test_import_groups_lines_by_target_and_recovers_traditional_forms(sample):
+    parsed = parse_glossary(export_glossary(sample, "tsv"))
+    assert parsed.format == "tsv"
+    oxytocin = parsed.concepts[0]
+    assert [(t["lang"], t["text"], t["status"], t.get("zh_hant")) for t in oxytocin["terms"]] == [
+        ("en", "oxytocin", "preferred", None),
+        ("zh", "催产素", "preferred", "催產素"),
+        ("zh", "缩宫素", "admitted", "縮宮素"),
+    ]
+    assert len(parsed.concepts) == 4 and parsed.lines == [2, 6, 8, 13]
+
+
+def test_import_en_zh_guesses_direction_and_abbreviations(sample):
+    parsed = parse_glossary(export_glossary(sample, "tsv", "en-zh"))
+    hpa = parsed.concepts[1]
+    assert [(t["lang"], t["text"], t["kind"]) for t in hpa["terms"]] == [
+        ("zh", "下丘脑-垂体-肾上腺轴", "full"),
+        ("en", "hypothalamic-pituitary-adrenal axis", "full"),
+        ("en", "HPA", "abbreviation"),
+    ]
+
+
+def test_line_without_a_tab_is_an_error_with_its_line():
+    with pytest.raises(FormatError) as caught:
+        parse_glossary("# glossary\n催产素\toxytocin\n5-羟色胺 serotonin\n".encode(), "tsv")
+    assert caught.value.line == 3
+
+
+def test_bad_direction_is_refused(sample):
+    with pytest.raises(FormatError, match="direction"):
+        export_glossary(sample, "tsv", "zh-fr")
