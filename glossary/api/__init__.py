@@ -49,3 +49,10 @@ def json_body() -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ServiceError("The JSON body must be an object.", code="bad_json")
     return data
+
+
+# The endpoints, one module per resource; imported last because they use ``bp``.
+from . import candidates, concepts, docs, search  # noqa: E402, F401
+from .responses import register_cors  # noqa: E402
+
+register_cors(bp)

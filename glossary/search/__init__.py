@@ -1,0 +1,43 @@
+"""Search, term recognition and the abbreviation check: the glossary as readers use it.
+
+A small public API over one module per job:
+
+* ``search_concepts`` (``concept_search.py``): ranked concepts for a query in
+  simplified or traditional Chinese, pinyin, English or an abbreviation;
+* ``annotate_text`` / ``find_terms`` (``annotate.py``): glossary terms found in
+  a text, with code-point offsets;
+* ``check_abbreviations`` (``abbreviation_check.py``): the writer's report;
+* ``expand_abbreviation`` and ``lookup_terms`` (``lookup.py``): exact look-ups
+  for editor plugins;
+* ``concept_document`` (``documents.py``): the one JSON shape of a concept.
+
+Reads only: nothing here writes to the database.
+"""
+
+from .abbreviation_check import check_abbreviations, find_definitions, find_uses
+from .annotate import MAX_ANNOTATE_CHARS, annotate_text, find_terms
+from .concept_search import MATCH_KINDS, Hit, SearchPage, search_concepts
+from .documents import concept_document, load_concept_documents
+from .lookup import MAX_LOOKUP_TERMS, expand_abbreviation, lookup_terms
+from .query import LANG_FILTERS, MAX_QUERY_LENGTH, parse_query
+
+__all__ = [
+    "LANG_FILTERS",
+    "MATCH_KINDS",
+    "MAX_ANNOTATE_CHARS",
+    "MAX_LOOKUP_TERMS",
+    "MAX_QUERY_LENGTH",
+    "Hit",
+    "SearchPage",
+    "annotate_text",
+    "check_abbreviations",
+    "concept_document",
+    "expand_abbreviation",
+    "find_definitions",
+    "find_terms",
+    "find_uses",
+    "load_concept_documents",
+    "lookup_terms",
+    "parse_query",
+    "search_concepts",
+]

@@ -1,0 +1,189 @@
+"""An in-process index for the query forms that no B-tree answers.
+
+Exact and prefix look-ups (Chinese key, English key, abbreviation, pinyin,
+initials) are range scans on the ``term`` table's indexes. Three forms are not:
+
+* **Chinese substring** (``肾上腺`` inside ``下丘脑-垂体-肾上腺轴``): every
+  simplified key is joined into one string, ``"\\0key1\\0key2…"``, and the
+  query is found with ``str.find`` (CPython's two-way/Horspool search) — one
+  linear pass over ~7 MB at a million concepts, with ``bisect`` on the
+  start offsets to turn a position into a term. Compact (one string and two
+  integer arrays) and quick to build.
+* **English word prefix** (``fatty`` in ``short chain fatty acid``): a sorted
+  vocabulary of the words of English keys, with a posting list (term ids) per
+  word; a prefix is a ``bisect`` range of the vocabulary.
+* **Fuzzy English** (``oxytocine``, ``Lachnospiracea``): the same vocabulary
+  bucketed by word length; RapidFuzz's Levenshtein with a cut-off compares a
+  query word only with words of similar length, and the posting lists of the
+  near words give the candidate terms.
+
+The index only proposes term ids. The caller re-reads those rows from the
+database and re-checks the match on the stored key, so a deleted or changed
+term can never be returned from a stale index.
+
+Freshness: one index per database engine, stamped with ``max(term.id)`` (a
+primary-key look-up, microseconds). Terms are never re-keyed in place — the
+services replace a changed text by a new row — so a larger stamp means "new
+terms were added": those rows are read and appended. A smaller stamp (a
+database emptied and refilled) rebuilds from scratch. The first query of a
+process pays the build (about 3 s at a million concepts; see bench/search.py).
+"""
+
+from __future__ import annotations
+
+import threading
+from array import array
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from weakref import WeakKeyDictionary
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from ..models import Term
+
+__all__ = ["TermIndex", "max_term_id", "term_index"]
+
+_SEPARATOR = "\x00"
+
+
+def _words(key: str) -> list[str]:
+    return [w for w in key.split(" ") if w]
+
+
+class TermIndex:
+    """Chinese keys as one searchable string; English words with posting lists."""
+
+    def __init__(self) -> None:
+        self.max_id = 0
+        self._zh_parts: list[str] = []
+        self._zh_blob = _SEPARATOR
+        self._zh_starts = array("q")
+        self._zh_ids = array("q")
+        self._zh_end = 1
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        self._vocabulary: list[str] = []
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+
+    # -- building -------------------------------------------------------
+    def add(self, rows: Iterable[tuple[int, str, str, str]]) -> None:
+        """Add ``(term id, lang, kind, key)`` rows (ids increasing)."""
+        new_words: set[str] = set()
+        added_zh = False
+        for term_id, lang, kind, key in rows:
+            self.max_id = max(self.max_id, term_id)
+            if not key:
+                continue
+            if lang == "zh":
+                self._zh_parts.append(key)
+                self._zh_starts.append(self._zh_end)
+                self._zh_ids.append(term_id)
+                self._zh_end += len(key) + 1
+                added_zh = True
+            elif kind != "abbreviation":
+                for word in set(_words(key)):
+                    postings = self._postings.get(word)
+                    if postings is None:
+                        self._postings[word] = postings = []
+                        new_words.add(word)
+                    postings.append(term_id)
+        if added_zh:
+            self._zh_blob = _SEPARATOR + _SEPARATOR.join(self._zh_parts) + _SEPARATOR
+        if new_words:
+            self._vocabulary = sorted(self._postings)
+            for word in new_words:
+                self._by_length[len(word)].append(word)
+
+    # -- queries --------------------------------------------------------
+    def zh_containing(self, needle: str, limit: int) -> Iterator[int]:
+        """Ids of Chinese terms whose key contains ``needle`` (at most ``limit``)."""
+        blob, starts, found = self._zh_blob, self._zh_starts, 0
+        position = blob.find(needle, 1)
+        while position != -1 and found < limit:
+            index = bisect_right(starts, position) - 1
+            yield self._zh_ids[index]
+            found += 1
+            following = index + 1
+            if following >= len(starts):
+                return
+            position = blob.find(needle, starts[following])
+
+    def words_with_prefix(self, prefix: str, limit: int = 200) -> list[str]:
+        """Vocabulary words starting with ``prefix`` (shortest-first within the range)."""
+        vocabulary = self._vocabulary
+        start = bisect_left(vocabulary, prefix)
+        end = bisect_left(vocabulary, prefix + "\U0010ffff", start)
+        return vocabulary[start:min(end, start + limit)]
+
+    def near_words(self, word: str, limit: int = 20) -> list[str]:
+        """Vocabulary words within a small edit distance (1 up to 5 letters, 2 to 12, then 3)."""
+        if len(word) < 4:
+            return []
+        distance = 1 if len(word) <= 5 else 2 if len(word) <= 12 else 3
+        near: list[tuple[int, str]] = []
+        for length in range(len(word) - distance, len(word) + distance + 1):
+            bucket = self._by_length.get(length)
+            if not bucket:
+                continue
+            for choice, score, _ in process.extract(word, bucket, scorer=Levenshtein.distance,
+                                                    score_cutoff=distance, limit=limit):
+                near.append((score, choice))
+        near.sort()
+        return [w for _, w in near[:limit]]
+
+    def postings(self, words: Iterable[str], limit: int) -> set[int]:
+        """Term ids having any of ``words`` (at most about ``limit``)."""
+        found: set[int] = set()
+        for word in words:
+            found.update(self._postings.get(word, ()))
+            if len(found) >= limit:
+                break
+        return found
+
+    def terms_with_words(self, word_sets: list[list[str]], limit: int) -> set[int]:
+        """Term ids that have, for every query word, one of its accepted words."""
+        ranked = sorted(word_sets, key=lambda ws: sum(len(self._postings.get(w, ())) for w in ws))
+        candidates: set[int] | None = None
+        for accepted in ranked:
+            ids = self.postings(accepted, limit * 20)
+            candidates = ids if candidates is None else candidates & ids
+            if not candidates:
+                return set()
+        return set(list(candidates or ())[:limit])
+
+
+def max_term_id(session: Session) -> int:
+    return session.scalar(select(func.max(Term.id))) or 0
+
+
+def _rows_after(session: Session, after_id: int) -> Iterator[tuple[int, str, str, str]]:
+    stmt = (select(Term.id, Term.lang, Term.kind, Term.key).where(Term.id > after_id)
+            .order_by(Term.id).execution_options(yield_per=50_000))
+    for row in session.execute(stmt):
+        yield row.id, row.lang, row.kind, row.key
+
+
+_INDEXES: WeakKeyDictionary[Engine, TermIndex] = WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def term_index(session: Session) -> TermIndex:
+    """The current index for this session's database (built or topped up as needed)."""
+    engine = session.get_bind()
+    stamp = max_term_id(session)
+    index = _INDEXES.get(engine)
+    if index is not None and index.max_id == stamp:
+        return index
+    with _LOCK:
+        index = _INDEXES.get(engine)
+        if index is None or stamp < index.max_id:
+            index = TermIndex()
+            index.add(_rows_after(session, 0))
+            _INDEXES[engine] = index
+        elif stamp > index.max_id:
+            index.add(_rows_after(session, index.max_id))
+        return index
