@@ -15,9 +15,9 @@ NAV_LINKS: list[tuple[str, str, str | None]] = [
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import auth, main
+    from . import admin, auth, concepts, documents, main, review
 
-    for module in (main, auth):
+    for module in (main, auth, concepts, review, documents, admin):
         app.register_blueprint(module.bp)
 
     @app.context_processor

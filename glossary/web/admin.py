@@ -1,0 +1,118 @@
+"""Admin pages: users (create, role, deactivate) and API tokens (create, revoke).
+
+A new token is shown once, in the response to the form that made it; it is
+never put in the session or a redirect, since only its hash is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from ..errors import ServiceError
+from ..extensions import db
+from ..models import ROLES
+from ..services.users import (
+    create_account,
+    issue_token,
+    list_tokens,
+    list_users,
+    set_active,
+    set_role,
+    withdraw_token,
+)
+from .forms import RoleForm, TokenForm, UserForm, commit_and_redirect, role_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _page(user_form: UserForm | None = None, token_form: TokenForm | None = None,
+          new_token: str | None = None, status: int = 200):
+    users = list_users(db.session)
+    token_form = token_form or TokenForm()
+    token_form.user_id.choices = [SelectChoice(u.id, f"{u.name} ({u.role})") for u in users if u.active]
+    return render_template("admin/users.html", users=users, tokens=list_tokens(db.session),
+                           user_form=user_form or UserForm(), token_form=token_form,
+                           roles=ROLES, new_token=new_token), status
+
+
+def _perform(action: Callable[[], str]):
+    return commit_and_redirect(action, url_for(".users"))
+
+
+@bp.get("/users")
+@role_required("admin")
+def users():
+    return _page()
+
+
+@bp.post("/users")
+@role_required("admin")
+def create_user():
+    form = UserForm()
+    if not form.validate():
+        return _page(user_form=form, status=422)
+    try:
+        user = create_account(db.session, form.name.data, form.password.data, form.role.data, current_user)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _page(user_form=form, status=exc.status)
+    db.session.commit()
+    flash(f"Created {user.role} {user.name}.", "success")
+    return redirect(url_for(".users"))
+
+
+@bp.post("/users/<int:user_id>/role")
+@role_required("admin")
+def change_role(user_id: int):
+    form = RoleForm()
+    if not form.validate():
+        flash("Choose one of the roles.", "error")
+        return redirect(url_for(".users"))
+
+    def run() -> str:
+        user = set_role(db.session, user_id, form.role.data, current_user)
+        return f"{user.name} is now a {user.role}."
+
+    return _perform(run)
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@role_required("admin")
+def deactivate(user_id: int):
+    return _perform(lambda: f"{set_active(db.session, user_id, False, current_user).name} can no longer log in.")
+
+
+@bp.post("/users/<int:user_id>/activate")
+@role_required("admin")
+def activate(user_id: int):
+    return _perform(lambda: f"{set_active(db.session, user_id, True, current_user).name} can log in again.")
+
+
+@bp.post("/tokens")
+@role_required("admin")
+def create_token():
+    form = TokenForm()
+    form.user_id.choices = [SelectChoice(u.id, u.name) for u in list_users(db.session)]
+    if not form.validate():
+        return _page(token_form=form, status=422)
+    try:
+        plain, _token = issue_token(db.session, form.user_id.data, form.label.data, current_user)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _page(token_form=form, status=exc.status)
+    db.session.commit()
+    response = make_response(_page(new_token=plain))
+    response.headers["Cache-Control"] = "no-store"  # the one place the token is ever shown
+    return response
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@role_required("admin")
+def revoke_token(token_id: int):
+    return _perform(lambda: f"Token {withdraw_token(db.session, token_id, current_user).prefix}… revoked.")
