@@ -9,7 +9,7 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from . import accounts, maintenance, setup
+    from . import accounts, interchange, maintenance, setup
 
-    for module in (setup, accounts, maintenance):
+    for module in (setup, accounts, maintenance, interchange):
         module.register(app)

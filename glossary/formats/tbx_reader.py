@@ -177,15 +177,9 @@ def _read_section(
         if group.get("id"):
             ids[group.get("id")] = term
         for sentence, source in contexts:
-            start = sentence.find(text)
+            # TBX has no offsets into the source document, only the sentence.
             concept["evidence"].append(
-                {
-                    "source": source,
-                    "term": text,
-                    "sentence": sentence,
-                    "start": start if start >= 0 else None,
-                    "end": start + len(text) if start >= 0 else None,
-                }
+                {"source": source, "term": text, "sentence": sentence, "start": None, "end": None}
             )
     for child in _own_children(section):
         if _local(child) == "descrip" and child.get("type") == "definition" and not concept["definition"]:
