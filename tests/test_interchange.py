@@ -224,3 +224,20 @@ def test_service_report_as_data(db):
     ]
     assert report.ok and report.dry_run
     db.session.rollback()
+
+
+def test_starter_glossary_tbx_is_read_by_translate_toolkit(runner, db, tmp_path):
+    tbx = pytest.importorskip("translate.storage.tbx")
+    from glossary.services.starter import load_starter
+
+    load_starter(db.session)
+    db.session.commit()
+    exported = tmp_path / "starter.tbx"
+    assert runner.invoke(args=["export", "--format", "tbx", "-o", str(exported)]).exit_code == 0
+    store = tbx.tbxfile.parsestring(exported.read_bytes(), sourcelanguage="zh", targetlanguage="en")
+    data = export_glossary_data(db.session)
+    assert len(store.units) == len(data["concepts"]) > 0
+    for unit, concept in zip(store.units, data["concepts"], strict=True):
+        assert unit.getid() == f"c{concept['id']}"
+        assert [t.text for t in unit.get_source_terms()] == [t["text"] for t in concept["terms"] if t["lang"] == "zh"]
+        assert [t.text for t in unit.get_target_terms()] == [t["text"] for t in concept["terms"] if t["lang"] == "en"]

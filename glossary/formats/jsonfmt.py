@@ -9,8 +9,10 @@ missing with their defaults and leaves fields it does not know untouched.
 
 from __future__ import annotations
 
+import bisect
 import json
 import json.scanner
+import re
 from typing import Any
 
 from glossary.formats.plain import (
@@ -46,9 +48,10 @@ def read_json(text: str) -> ParsedGlossary:
     data.setdefault("exported_at", None)
     _expect(data["exported_at"], (str, type(None)), "exported_at", None)
     keys = _check_sources(data.setdefault("sources", []))
+    newlines = [match.start() for match in re.finditer("\n", text)]
     lines = []
     for index, concept in enumerate(data["concepts"]):
-        line = text.count("\n", 0, offsets.get(id(concept), 0)) + 1
+        line = bisect.bisect_left(newlines, offsets.get(id(concept), 0)) + 1
         _check_concept(concept, f"concepts[{index}]", line, keys)
         lines.append(line)
     return ParsedGlossary(data, lines, "json")
