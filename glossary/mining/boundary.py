@@ -27,7 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .textforms import CJK, has_cjk, zh_key
+from .textforms import CJK, has_cjk, to_simplified, zh_key
 
 __all__ = ["Option", "english_length_range", "resolve_boundaries", "score_options", "segment"]
 
@@ -40,6 +40,8 @@ FUNCTION_WORDS = frozenset(
 )
 # Single characters that end a phrase before a term but also occur inside terms.
 WEAK_FUNCTION_CHARS = frozenset("成为以用经自同")
+# Locatives standing alone after a noun: 血清中, 细胞内.
+LOCATIVE_CHARS = frozenset("中内外上下前后间里")
 # Verbs that jieba's dictionary tags otherwise.
 VERBS = frozenset("激活 产生 利用 证实 命名 定义 靶向 比较 诱导 活化 检测 检查 测量 分析 影响 调节 调控".split())
 BOUNDARY_TAGS = frozenset("p c u uj ul uz ug uv ud r y e o q f".split())
@@ -49,9 +51,19 @@ PARTICIPLE = re.compile(r"(?:ed|ing|ates)$", re.IGNORECASE)
 EVERYDAY_FREQUENCY = 10_000  # jieba counts above this are everyday words, not term parts
 TECHNICAL_FREQUENCY = 100  # verbs rarer than this are technical words (脱硫, 介导), not actions
 PLAUSIBILITY_WEIGHT = 1.5
-# Modifiers that stand before many terms; when the English has no word for one, it is
-# context (血浆脂多糖 for lipopolysaccharide), not part of the term.
+# Modifiers and category nouns that stand before many terms; when the English has no word
+# for one, it is context (血浆脂多糖 for lipopolysaccharide, 还原性物质谷胱甘肽 for
+# glutathione), not part of the term. English stems match inside words.
 MODIFIERS = {
+    "物质": "substance",
+    "药物": "drug",
+    "分子": "molecul",
+    "化合物": "compound",
+    "制剂": "preparation agent",
+    "细菌": "bacteri",
+    "菌株": "strain",
+    "标志物": "marker",
+    "指标": "index marker indicator",
     "中央": "central",
     "中枢": "central",
     "外周": "peripheral",
@@ -137,10 +149,19 @@ def _tokenizer():
 
 @lru_cache(maxsize=50_000)
 def segment(text: str) -> tuple[Token, ...]:
-    """Words of a short text with part-of-speech tags (jieba, dictionary only, no HMM guesses)."""
+    """Words of a short text with part-of-speech tags (jieba, dictionary only, no HMM guesses).
+
+    Traditional text is segmented in its simplified form, which jieba's
+    dictionary knows; the words come back simplified but at the same offsets.
+    """
+    simplified = to_simplified(text)
+    if len(simplified) != len(text):
+        simplified = text
     tokenizer = _tokenizer()
     frequencies = tokenizer.tokenizer.FREQ
-    return tuple(Token(pair.word, pair.flag, frequencies.get(pair.word, 0)) for pair in tokenizer.lcut(text, HMM=False))
+    return tuple(
+        Token(pair.word, pair.flag, frequencies.get(pair.word, 0)) for pair in tokenizer.lcut(simplified, HMM=False)
+    )
 
 
 def english_length_range(en: str, abbr: str = "", fit: float = 0.0) -> tuple[float, float]:
@@ -197,7 +218,7 @@ def _plausibility_penalty(length: float, low: float, high: float) -> float:
 
 
 def _is_function(token: Token) -> bool:
-    if token.word in FUNCTION_WORDS:
+    if token.word in FUNCTION_WORDS or (token.tag == "f" and token.word in LOCATIVE_CHARS):
         return True
     return len(token.word) >= 2 and token.tag in BOUNDARY_TAGS and has_cjk(token.word)
 
@@ -221,7 +242,14 @@ def _is_separator(token: Token) -> bool:
     return not token.word.strip() or token.word in "-/\u2010\u2011\u2013·()（）"
 
 
-def _cut_bonus(tokens: tuple[Token, ...], index: int) -> tuple[float, str]:
+def _modifier_in_english(word: str, en: str) -> bool | None:
+    """None when ``word`` is no known modifier, else whether the English says it too."""
+    if word not in MODIFIERS:
+        return None
+    return any(english in en.lower() for english in MODIFIERS[word].split())
+
+
+def _cut_bonus(tokens: tuple[Token, ...], index: int, en: str = "") -> tuple[float, str]:
     """How clean a cut is just before ``tokens[index]``."""
     if index == 0:
         return 1.0, "starts the context"
@@ -239,10 +267,14 @@ def _cut_bonus(tokens: tuple[Token, ...], index: int) -> tuple[float, str]:
         previous = before
     if _is_function(previous):
         return 1.0, f"after function word {previous.word}"
+    if en and _modifier_in_english(previous.word, en) is False:
+        return 0.5, f"after modifier {previous.word}, which the English lacks"
     if previous.word in WEAK_FUNCTION_CHARS:
         return 0.8, f"after {previous.word}"
     if _is_verb(previous):
         return 0.8, f"after verb {previous.word}"
+    if not has_cjk(previous.word) and re.search("[A-Za-z]", previous.word):
+        return -2.0, f"splits {previous.word}{tokens[index].word}"  # C反应蛋白, cAMP反应元件
     if (previous.tag == "m" and len(previous.word) > 1) or not has_cjk(previous.word):
         return 0.5, f"after {previous.word}/{previous.tag}"
     if previous.tag == "vn":
@@ -291,8 +323,9 @@ def _inside_penalty(tokens: tuple[Token, ...], en: str) -> tuple[float, list[str
         # without English nothing can license a verb, but nothing rules one out either
         penalty += (1.0 if en else 0.5) * (verbs - participles)
         reasons.append(f"{verbs} verbs for {participles} participles")
-    if first.word in MODIFIERS:
-        if any(word in en.lower() for word in MODIFIERS[first.word].split()):
+    in_english = _modifier_in_english(first.word, en)
+    if in_english is not None:
+        if in_english:
             penalty -= 0.5
             reasons.append(f"modifier {first.word} is in the English")
         elif en:
@@ -338,7 +371,7 @@ def score_options(left: str, en: str = "", abbr: str = "", fit: float = 0.0) -> 
         if not has_cjk(zh) or not _can_start(tokens, index):
             continue
         option_tokens = tokens[index:]
-        bonus, why = _cut_bonus(tokens, index)
+        bonus, why = _cut_bonus(tokens, index, en)
         penalty, reasons = _inside_penalty(option_tokens, en)
         length = chinese_length(option_tokens)
         implausible = _plausibility_penalty(length, low, high) * (PLAUSIBILITY_WEIGHT if en else 1.0)

@@ -145,7 +145,7 @@ def mine_texts(docs: list[tuple[str, str]]) -> list[Candidate]:
             alternatives=_alternatives(mention, options, confidence),
         )
         _merge(merged, candidate)
-    return _fold_abbreviation_only(list(merged.values()))
+    return _fold_partial_candidates(list(merged.values()))
 
 
 def _key(candidate: Candidate) -> tuple[str, str, str]:
@@ -165,20 +165,34 @@ def _merge(merged: dict[tuple[str, str, str], Candidate], candidate: Candidate) 
     existing.alternatives.extend(a for a in candidate.alternatives if (a["zh"], a["en"], a["abbr"]) not in seen)
 
 
-def _fold_abbreviation_only(candidates: list[Candidate]) -> list[Candidate]:
-    """``5-羟色胺（5-HT）`` joins ``5-羟色胺（5-hydroxytryptamine, 5-HT）``: one concept, one line."""
-    with_english = {}
+def _absorb(target: Candidate, candidate: Candidate) -> None:
+    target.count += candidate.count
+    target.sources.extend(candidate.sources)
+    target.confidence = min(0.99, 1 - (1 - target.confidence) * (1 - candidate.confidence))
+
+
+def _fold_partial_candidates(candidates: list[Candidate]) -> list[Candidate]:
+    """A candidate missing a part joins the one that has it: one concept, one line.
+
+    ``5-羟色胺（5-HT）`` joins ``5-羟色胺（5-hydroxytryptamine, 5-HT）``, and a keyword
+    pair (心房颤动, atrial fibrillation) joins the same pair defined with ``AF``.
+    """
+    by_zh_abbr: dict[tuple[str, str], Candidate] = {}
+    by_zh_en: dict[tuple[str, str], Candidate] = {}
     for candidate in candidates:
-        if candidate.en and candidate.zh:
-            with_english.setdefault((zh_key(candidate.zh), candidate.abbr), candidate)
+        if candidate.en and candidate.zh and candidate.abbr:
+            by_zh_abbr.setdefault((zh_key(candidate.zh), candidate.abbr), candidate)
+            by_zh_en.setdefault((zh_key(candidate.zh), en_key(candidate.en)), candidate)
     kept = []
     for candidate in candidates:
-        target = with_english.get((zh_key(candidate.zh), candidate.abbr)) if not candidate.en else None
-        if target is not None and candidate.abbr:
-            target.count += candidate.count
-            target.sources.extend(candidate.sources)
-            target.confidence = min(0.99, 1 - (1 - target.confidence) * (1 - candidate.confidence))
-            continue
-        kept.append(candidate)
+        target = None
+        if candidate.zh and candidate.abbr and not candidate.en:
+            target = by_zh_abbr.get((zh_key(candidate.zh), candidate.abbr))
+        elif candidate.zh and candidate.en and not candidate.abbr:
+            target = by_zh_en.get((zh_key(candidate.zh), en_key(candidate.en)))
+        if target is not None:
+            _absorb(target, candidate)
+        else:
+            kept.append(candidate)
     kept.sort(key=lambda c: (-c.confidence, zh_key(c.zh), c.en))
     return kept

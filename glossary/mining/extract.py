@@ -16,6 +16,7 @@ their counts agree. Where the Chinese term starts is decided later, by
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -43,6 +44,7 @@ NOT_A_DEFINITION = re.compile(
     r"|\d{5,}|\bNo\.\s*\d",
     re.IGNORECASE,
 )
+FUNCTION_WORDS_EN = frozenset("a an the of and or in on for to with by is are was were as at from that this".split())
 CONTINUATION = re.compile(f"^(?:[-\u2010\u2011\u2013]?\\d{{1,2}}[A-Za-z]?(?![\\d.])|[{CJK}]{{1,2}})")
 
 
@@ -160,6 +162,9 @@ def _english_and_abbreviation(parts: list[str]) -> tuple[str, str]:
         return (part, "") if _is_english(part) else ("", "")
     first, second = parts
     first_abbr, second_abbr = looks_like_abbreviation(first), looks_like_abbreviation(second)
+    if not first_abbr and not second_abbr:  # Tregs: written in lower case, yet it abbreviates the other part
+        first_abbr = " " not in first and abbreviation_fits(first, second) >= 1.0
+        second_abbr = " " not in second and abbreviation_fits(second, first) >= 1.0 and not first_abbr
     if first_abbr and second_abbr:  # both look short: the one that fits into the other is the abbreviation
         first_abbr = abbreviation_fits(first, second) >= abbreviation_fits(second, first)
         second_abbr = not first_abbr
@@ -167,6 +172,11 @@ def _english_and_abbreviation(parts: list[str]) -> tuple[str, str]:
         return first, second
     if first_abbr and not second_abbr and _is_english(second):
         return second, first
+    if not first_abbr and not second_abbr and _is_english(first) and _is_english(second):
+        # (regulatory T cells, Tregs): a short form whose letters do not fit; keep the pair only
+        longer, shorter = sorted((first, second), key=len, reverse=True)
+        if " " not in shorter and " " in longer:
+            return longer, ""
     return "", ""
 
 
@@ -231,12 +241,14 @@ def _english_before(english: str, zh: str) -> str:
         capitalised.pop(0)
     if capitalised and not (len(capitalised) == 1 and len(words) > 1 and capitalised[0] == words[0]):
         return " ".join(capitalised)
+    if len(words) <= 5 and words[0].lower() not in FUNCTION_WORDS_EN:
+        return " ".join(words)  # the whole clause-initial phrase: Heart rate variability（心率变异性）
     han = len(re.findall(f"[{CJK}]", zh))
-    target = max(1, round(han / 2))
+    target = max(1, math.ceil(han / 2))
     best = ""
     for count in range(1, min(len(words), 8) + 1):
         first = words[-count].lower()
-        if first in ("a", "an", "the", "of", "and", "or", "in", "on", "for", "to", "with", "by", "is", "are"):
+        if first in FUNCTION_WORDS_EN:
             continue
         candidate = " ".join(words[-count:])
         if not best or abs(count - target) < abs(len(best.split()) - target):

@@ -1,0 +1,79 @@
+"""Mining speed on the seed corpus, against one plain jieba pass over the same text.
+
+Mines every ``*.txt`` of the corpus together (as ``flask mine`` does), warm:
+one untimed run loads jieba's dictionary and OpenCC first; the per-phrase
+caches are emptied before each timed run, so no answer is remembered. Times the
+best of several runs of the whole pipeline and of one ``jieba.lcut`` over the
+concatenated texts, and prints both and their ratio (goal: ≤ 2×).
+
+    .venv/bin/python bench/mine.py                   # ../shared/corpus beside the checkout
+    .venv/bin/python bench/mine.py path/to/corpus --repeat 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from glossary.mining import mine_texts, read_document  # noqa: E402
+from glossary.mining.boundary import segment  # noqa: E402
+from glossary.mining.textforms import to_simplified  # noqa: E402
+
+
+def mine_cold_caches(docs: list[tuple[str, str]]) -> None:
+    """Mine with the per-phrase caches emptied: warm dictionaries, but no answers remembered."""
+    segment.cache_clear()
+    to_simplified.cache_clear()
+    mine_texts(docs)
+
+
+def best_time(function, repeat: int) -> float:
+    """The fastest of ``repeat`` runs, in seconds: the least disturbed measurement."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "corpus",
+        nargs="?",
+        default=str(ROOT.parent / "shared" / "corpus"),
+        help="folder of .txt articles (default: ../shared/corpus beside the checkout)",
+    )
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs of each; the best is kept")
+    args = parser.parse_args(argv)
+    corpus = Path(args.corpus)
+    paths = sorted(corpus.glob("*.txt")) if corpus.is_dir() else []
+    if not paths:
+        print(f"no corpus: {corpus} has no .txt files (pass the corpus folder as the first argument)", file=sys.stderr)
+        return 2
+    docs = [(path.name, read_document(path.read_bytes(), path.name)) for path in paths]
+    joined = "\n".join(text for _, text in docs)
+
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.lcut(joined)  # warm: dictionary loaded
+    candidates = mine_texts(docs)  # warm: jieba, OpenCC and caches ready
+
+    mine_seconds = best_time(lambda: mine_cold_caches(docs), args.repeat)
+    jieba_seconds = best_time(lambda: jieba.lcut(joined), args.repeat)
+    print(f"corpus: {len(docs)} files, {len(joined):,} characters, {len(candidates)} candidates")
+    print(f"mine (warm):       {mine_seconds * 1000:8.1f} ms")
+    print(f"jieba.lcut (warm): {jieba_seconds * 1000:8.1f} ms")
+    print(f"ratio:             {mine_seconds / jieba_seconds:8.2f}x  (goal <= 2x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
