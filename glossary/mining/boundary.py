@@ -39,7 +39,7 @@ FUNCTION_WORDS = frozenset(
     "称为 即为 如下 以下 上述 下述 各 每 某 及其 或是 以及其 并且".split()
 )
 # Single characters that end a phrase before a term but also occur inside terms.
-WEAK_FUNCTION_CHARS = frozenset("成为以用经自同")
+WEAK_FUNCTION_CHARS = frozenset("成")
 # Locatives standing alone after a noun: 血清中, 细胞内.
 LOCATIVE_CHARS = frozenset("中内外上下前后间里")
 # Verbs that jieba's dictionary tags otherwise.
@@ -51,6 +51,7 @@ PARTICIPLE = re.compile(r"(?:ed|ing|ates)$", re.IGNORECASE)
 EVERYDAY_FREQUENCY = 10_000  # jieba counts above this are everyday words, not term parts
 TECHNICAL_FREQUENCY = 100  # verbs rarer than this are technical words (脱硫, 介导), not actions
 PLAUSIBILITY_WEIGHT = 1.5
+MAX_DISTINCT_CONTEXTS = 50  # per concept: enough evidence, and no quadratic blow-up on huge files
 # Modifiers and category nouns that stand before many terms; when the English has no word
 # for one, it is context (血浆脂多糖 for lipopolysaccharide, 还原性物质谷胱甘肽 for
 # glutathione), not part of the term. English stems match inside words.
@@ -270,7 +271,7 @@ def _cut_bonus(tokens: tuple[Token, ...], index: int, en: str = "") -> tuple[flo
     if en and _modifier_in_english(previous.word, en) is False:
         return 0.5, f"after modifier {previous.word}, which the English lacks"
     if previous.word in WEAK_FUNCTION_CHARS:
-        return 0.8, f"after {previous.word}"
+        return 0.6, f"after {previous.word}"
     if _is_verb(previous):
         return 0.8, f"after verb {previous.word}"
     if not has_cjk(previous.word) and re.search("[A-Za-z]", previous.word):
@@ -292,7 +293,12 @@ def _inside_penalty(tokens: tuple[Token, ...], en: str) -> tuple[float, list[str
     penalty = 0.0
     english_words = [w for w in re.split(r"[\s\-\u2010\u2011\u2013/]+", en) if w]
     participles = sum(1 for word in english_words if PARTICIPLE.search(word) and len(word) > 4)
+    # 的 translates a hyphenated participle: chaperone-mediated autophagy, 伴侣介导的自噬
+    hyphen_participles = len(re.findall(r"\w-\w+(?:ed|ing)\b", en))
     has_and = bool(re.search(r"\band\b|&|/", en))
+    if re.search(r"\w\s+(?:and|&)\s+\w", en) and not any(t.word in ("与", "和", "及", "或") for t in tokens[1:]):
+        penalty += 1.0
+        reasons.append("the English 'and' has no Chinese counterpart")
     verbs = 0
     for position, token in enumerate(tokens):
         if position == 0:
@@ -302,7 +308,7 @@ def _inside_penalty(tokens: tuple[Token, ...], en: str) -> tuple[float, list[str
                 penalty += 2.0
                 reasons.append(f"contains conjunction {token.word}")
         elif token.word == "的":
-            if not participles:
+            if not hyphen_participles:
                 penalty += 1.5
                 reasons.append("contains 的")
         elif _is_function(token):
@@ -354,6 +360,11 @@ def _can_start(tokens: tuple[Token, ...], index: int) -> bool:
 
 def score_options(left: str, en: str = "", abbr: str = "", fit: float = 0.0) -> list[Option]:
     """Every plausible start of the Chinese term in ``left``, best first."""
+    return [Option(start, zh, score, list(reasons)) for start, zh, score, reasons in _scored(left, en, abbr, fit)]
+
+
+@lru_cache(maxsize=50_000)
+def _scored(left: str, en: str, abbr: str, fit: float) -> tuple[tuple[int, str, float, tuple[str, ...]], ...]:
     tokens = segment(left)
     offset = 0
     starts = []
@@ -365,7 +376,7 @@ def score_options(left: str, en: str = "", abbr: str = "", fit: float = 0.0) -> 
     else:  # an abbreviation alone: about one to four characters a letter
         letters = max(abbreviation_units(abbr), 1)
         low, high = letters * 0.75, letters * 4.0
-    options: list[Option] = []
+    options = []
     for index in range(len(tokens)):
         zh = left[starts[index] :].strip()
         if not has_cjk(zh) or not _can_start(tokens, index):
@@ -375,17 +386,16 @@ def score_options(left: str, en: str = "", abbr: str = "", fit: float = 0.0) -> 
         penalty, reasons = _inside_penalty(option_tokens, en)
         length = chinese_length(option_tokens)
         implausible = _plausibility_penalty(length, low, high) * (PLAUSIBILITY_WEIGHT if en else 1.0)
-        score = bonus - penalty - implausible
         options.append(
-            Option(
-                start=starts[index],
-                zh=zh,
-                score=score,
-                reasons=[why, *reasons, f"length {length:g} in {low:g}-{high:g}"],
+            (
+                starts[index],
+                zh,
+                bonus - penalty - implausible,
+                (why, *reasons, f"length {length:g} in {low:g}-{high:g}"),
             )
         )
-    options.sort(key=lambda option: -option.score)
-    return options
+    options.sort(key=lambda option: -option[2])
+    return tuple(options)
 
 
 # -- evidence across occurrences and documents ------------------------------------
@@ -452,22 +462,42 @@ def resolve_boundaries(contexts: list[tuple[str, str, str, float]], texts: list[
     return ranked
 
 
-def _agree_within_concepts(contexts: list[tuple[str, str, str]], ranked: list[list[Option]]) -> None:
-    """Mentions of one concept with different left contexts reveal the shared term."""
+def _agree_within_concepts(contexts: list[tuple[str, str, str, float]], ranked: list[list[Option]]) -> None:
+    """Mentions of one concept with different left contexts reveal the shared term.
+
+    ``应激可激活下丘脑-垂体-性腺`` and ``系统如下丘脑-垂体-性腺`` both end in the term;
+    what they share is the term, what only one has is context.
+    """
     groups: dict[str, list[int]] = defaultdict(list)
     for index, (_, en, abbr, _) in enumerate(contexts):
         for key in concept_keys(en, abbr):
             groups[key].append(index)
-    tops = {index: option_key(options[0].zh) for index, options in enumerate(ranked) if options}
     for members in groups.values():
-        if len(members) < 2:
-            continue
+        by_left: dict[str, list[int]] = defaultdict(list)
         for index in members:
-            others = {tops[other] for other in members if other != index and other in tops}
-            for option in ranked[index]:
-                if option_key(option.zh) in others:
-                    option.score += 1.0
-                    option.reasons.append("chosen by another mention of the concept")
+            by_left[option_key(contexts[index][0])].append(index)
+        lefts = list(by_left)[:MAX_DISTINCT_CONTEXTS]
+        for left in lefts:
+            shared = {_common_suffix(left, other) for other in lefts if other != left}
+            shared = {suffix for suffix in shared if len(re.findall(f"[{CJK}]", suffix)) >= 2}
+            if not shared:
+                continue
+            for index in by_left[left]:
+                for option in ranked[index]:
+                    key = option_key(option.zh)
+                    if key in shared:
+                        option.score += 1.0
+                        option.reasons.append("the part its contexts share")
+                    elif any(key.endswith(suffix) for suffix in shared):
+                        option.score -= 0.5
+                        option.reasons.append("includes context another mention lacks")
+
+
+def _common_suffix(first: str, second: str) -> str:
+    length = 0
+    while length < min(len(first), len(second)) and first[-1 - length] == second[-1 - length]:
+        length += 1
+    return first[len(first) - length :]
 
 
 def _extend_for_longer_english(contexts: list[tuple[str, str, str]], ranked: list[list[Option]]) -> None:

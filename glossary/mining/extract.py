@@ -140,6 +140,9 @@ def _chinese_first(
         if repaired != abbr and en and abbreviation_fits(repaired, en) >= fit:
             abbr = repaired
     continuation = CONTINUATION.match(after)
+    head = continuation.group(0) if continuation else ""
+    if len(head) == 2 and head[1] in "的地和与及或在是中等了也":
+        head = head[0]
     return Mention(
         doc=doc,
         kind="zh_first",
@@ -149,7 +152,7 @@ def _chinese_first(
         abbr=abbr,
         abbr_fit=fit,
         left=left,
-        after=continuation.group(0) if continuation else "",
+        after=head,
     )
 
 

@@ -112,6 +112,16 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return _strict(data, encoding) if encoding else None
 
 
+def _nearly_utf8(data: bytes) -> str | None:
+    """UTF-8, allowing a cut last character or a rare damaged byte (replaced by U+FFFD)."""
+    text = _strict(data, "utf-8")
+    if text is not None:
+        return text
+    lenient = data.decode("utf-8", errors="replace")
+    damaged = lenient.count("\ufffd") - data.count("\ufffd".encode())
+    return lenient if damaged <= max(1, len(lenient) // 10_000) else None
+
+
 def _charset_normalizer_guess(data: bytes) -> str | None:
     from charset_normalizer import from_bytes  # lazily: only legacy files need it
 
@@ -143,7 +153,7 @@ def decode_document(data: bytes, name: str) -> str:
         if text is None:
             raise UnreadableDocument(name, "this is a binary file (it contains NUL bytes), not text")
     if text is None:
-        text = _strict(data, "utf-8")
+        text = _nearly_utf8(data)
     if text is None:
         text = _best_legacy_decoding(data, name)
     text = text.lstrip("\ufeff")
