@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .textforms import CJK, GREEK, GREEK_NAMES
+from .textforms import CJK, GREEK, GREEK_NAMES, ROMAN
 
 __all__ = [
     "abbreviation_fits",
@@ -26,7 +26,7 @@ GREEK_TO_LATIN = {letter: name[0] for name, letter in GREEK_NAMES.items()}
 _GREEK_NAME_RE = re.compile(
     r"(?<![a-z])(" + "|".join(sorted(GREEK_NAMES, key=len, reverse=True)) + r")(?![a-z])", re.IGNORECASE
 )
-ABBREVIATION_CHARS = re.compile(f"^[A-Za-z0-9{GREEK}][A-Za-z0-9{GREEK}\\-/+&.]*$")
+ABBREVIATION_CHARS = re.compile(f"^[A-Za-z0-9{GREEK}][A-Za-z0-9{GREEK}{ROMAN}\\-/+&.]*$")
 GLUED_WORDS = re.compile(r"[A-Z][a-z]{3,}")  # Title/Abstract: two words, not an abbreviation
 MAX_FULL_FORM_WORDS = 12
 STOP_WORDS = frozenset(

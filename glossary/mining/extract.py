@@ -22,17 +22,17 @@ from dataclasses import dataclass
 
 from .abbreviations import abbreviation_fits, find_full_form, looks_like_abbreviation, repair_abbreviation
 from .cleanup import KEYWORDS, CleanText
-from .textforms import CJK, GREEK, has_cjk
+from .textforms import CJK, GREEK, ROMAN, has_cjk
 
 __all__ = ["Mention", "find_mentions"]
 
 BRACKET = re.compile(r"[(（]\s*([^()（）\n]{1,200}?)\s*[)）]")
 PART_SEPARATOR = re.compile(r"\s*(?:[，；;]|,(?!\d))\s*")
 # Characters a term may be made of, on either side of the bracket.
-TERM_CHAR = re.compile(f"[{CJK}{GREEK}A-Za-z0-9\\-\u2010\u2011\u2013/·'’ʼ+ ]")
+TERM_CHAR = re.compile(f"[{CJK}{GREEK}{ROMAN}A-Za-z0-9\\-\u2010\u2011\u2013/·'’ʼ+ ]")
 LEFT_LIMIT = 48
 INNER_ASIDE = re.compile(f"[(（][{CJK}]{{1,6}}[)）]")
-ENGLISH = re.compile(f"^[A-Za-z{GREEK}0-9][A-Za-z{GREEK}0-9 \\-\u2010\u2011\u2013/'’ʼ&.+]*$")
+ENGLISH = re.compile(f"^[A-Za-z{GREEK}0-9][A-Za-z{GREEK}{ROMAN}0-9 \\-\u2010\u2011\u2013/'’ʼ&.+]*$")
 NOT_A_DEFINITION = re.compile(
     r"^\s*(?:如|例如|比如|包括|即|又称|详见|见|参见|参考|e\.\s*g\.|i\.\s*e\.|see\b|cf\.)"
     r"|(?:图|表|圖|Fig\.?|Figure|Table)\s*\d"
@@ -44,6 +44,7 @@ NOT_A_DEFINITION = re.compile(
     r"|\d{5,}|\bNo\.\s*\d",
     re.IGNORECASE,
 )
+NOT_A_TERM_START = re.compile(r"^(?:如|例如|即|包括|见|参见|又称|简称|的|和|与|或)")
 FUNCTION_WORDS_EN = frozenset("a an the of and or in on for to with by is are was were as at from that this".split())
 CONTINUATION = re.compile(f"^(?:[-\u2010\u2011\u2013]?\\d{{1,2}}[A-Za-z]?(?![\\d.])|[{CJK}]{{1,2}})")
 
@@ -118,9 +119,28 @@ def _bracket_mention(doc: int, text: str, match: re.Match[str]) -> Mention | Non
         return None
     after = text[match.end() : match.end() + 4]
     tail = re.search(f"[^{CJK}]*$", left).group(0).strip()
+    if len(parts) == 1 and tail and " " not in tail and looks_like_abbreviation(tail):
+        mention = _abbreviation_first(doc, match, parts[0], tail)
+        if mention is not None:
+            return mention
     if has_cjk(left) and len(tail.split()) <= 1 and len(tail) <= 8:
         return _chinese_first(doc, match, parts, (left_start, left), after)
     return _english_first(doc, match, parts, (left_start, left))
+
+
+def _abbreviation_first(doc: int, match: re.Match[str], part: str, abbr: str) -> Mention | None:
+    """``IL-6（interleukin-6）`` and ``IL-6（白细胞介素-6）``: the abbreviation stands before its expansion."""
+    start = (
+        match.start() - len(abbr) - (len(match.string[: match.start()]) - len(match.string[: match.start()].rstrip()))
+    )
+    if has_cjk(part):
+        if not re.fullmatch(f"[{CJK}{GREEK}A-Za-z0-9\\-]{{2,15}}", part) or NOT_A_TERM_START.match(part):
+            return None
+        return Mention(doc=doc, kind="en_first", start=start, end=match.end(), abbr=abbr, zh=part)
+    fit = abbreviation_fits(abbr, part)
+    if not _is_english(part) or looks_like_abbreviation(part) or fit < 1.0:
+        return None
+    return Mention(doc=doc, kind="en_first", start=start, end=match.end(), en=part, abbr=abbr, abbr_fit=fit)
 
 
 def _chinese_first(
@@ -222,7 +242,7 @@ def _english_first(doc: int, match: re.Match[str], parts: list[str], context: tu
 def _plausible_chinese_term(zh: str) -> bool:
     if not zh:
         return True
-    return bool(re.fullmatch(TERM_CHAR.pattern + "{1,30}", zh)) and not re.match(r"^(?:如|例如|即|包括|见|参见)", zh)
+    return bool(re.fullmatch(TERM_CHAR.pattern + "{1,30}", zh)) and not NOT_A_TERM_START.match(zh)
 
 
 def _english_before(english: str, zh: str) -> str:

@@ -15,6 +15,7 @@ from functools import lru_cache
 # Han ideographs (BMP blocks the corpus can hold) and CJK compatibility ideographs.
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 GREEK = "\u0370-\u03ff"
+ROMAN = "\u2160-\u217f"  # Ⅱ in angiotensin Ⅱ
 DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63\uff0d"
 CJK_RE = re.compile(f"[{CJK}]")
 LATIN_RE = re.compile(r"[A-Za-z]")

@@ -131,3 +131,24 @@ def test_keyword_lines_with_different_counts_give_nothing():
 )
 def test_non_definitions_are_rejected(text):
     assert mentions(text) == []
+
+
+def test_abbreviation_then_its_english_expansion():
+    mention = only("检测血清IL-6（interleukin-6）水平")
+    assert (mention.kind, mention.en, mention.abbr, mention.zh) == ("en_first", "interleukin-6", "IL-6", "")
+
+
+def test_abbreviation_then_its_chinese_name():
+    mention = only("此外，TGF-β（转化生长因子-β）可促进纤维化。")
+    assert (mention.abbr, mention.zh, mention.en) == ("TGF-β", "转化生长因子-β", "")
+
+
+def test_english_abbreviation_inside_a_chinese_sentence():
+    mention = only("另采用 reverse transcription polymerase chain reaction (RT-PCR) 检测")
+    assert (mention.en, mention.abbr) == ("reverse transcription polymerase chain reaction", "RT-PCR")
+
+
+def test_roman_numerals_belong_to_terms():
+    mention = only("血管緊張素Ⅱ（angiotensin Ⅱ，AngⅡ）通過受體發揮作用")
+    assert (mention.en, mention.abbr) == ("angiotensin Ⅱ", "AngⅡ")
+    assert mention.left.endswith("血管緊張素Ⅱ")
