@@ -16,11 +16,12 @@ the leftmost-longest matches in C (at each position the longest term wins);
 Latin matches must stand on word boundaries; where the two automata overlap,
 the longer match wins.
 
-The automata are cached per database engine and rebuilt when the glossary's
-stamp — ``max(term.id)`` and ``max(revision.id)``, two primary-key look-ups —
-changes: every write through the services records a revision, deletions too.
-Ids found in the automata are turned into concepts with two Core queries, so a
-concept deleted since the build is simply skipped.
+The automata are cached per database engine and kept fresh by a stamp,
+``max(term.id)`` (a primary-key look-up): terms are never re-keyed in place
+(the services replace a changed text by a new row), so new terms go into a
+small second automaton, and past ``DELTA_LIMIT`` of them everything is rebuilt.
+Matched term ids are read back from the database before a match is accepted,
+so a term deleted since the build is never reported.
 """
 
 from __future__ import annotations
@@ -34,21 +35,32 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 import ahocorasick
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from ..models import Revision, Term
+from ..models import Term
 from ..textkeys import fold_common
-from .documents import load_concept_documents
+from .documents import concept_url
+from .term_index import max_term_id
 
-__all__ = ["MAX_ANNOTATE_CHARS", "Annotation", "annotate_text", "find_terms", "fold_for_matching",
-           "glossary_stamp"]
+__all__ = [
+    "DELTA_LIMIT",
+    "MAX_ANNOTATE_CHARS",
+    "Annotation",
+    "annotate_text",
+    "find_terms",
+    "fold_for_matching",
+]
 
 MAX_ANNOTATE_CHARS = 200_000
 _FOLD_TABLE = str.maketrans({c: " " for c in "-/_\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d\u00a0\t\n\r"})
 _DASH_TABLE = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d"})
 _LATIN_WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f\u0370-\u03ff]")
+# Automaton values are ints (term index << 10 | pattern length): no tuple per pattern for the GC to walk.
+_LENGTH_BITS = 10
+_LENGTH_MASK = (1 << _LENGTH_BITS) - 1
+_FULLWIDTH = re.compile("[\uff01-\uff5e]")
 _SHORT_CAPS = re.compile(r"^[A-Z0-9][A-Z0-9\-]{0,5}$")
 
 
@@ -58,7 +70,7 @@ def fold_for_matching(text: str) -> str:
     if len(folded) != len(text):  # a few letters lower-case to two code points (İ)
         folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     folded = folded.translate(_FOLD_TABLE)
-    if any("\uff01" <= c <= "\uff5e" for c in folded):
+    if _FULLWIDTH.search(folded):
         folded = "".join(unicodedata.normalize("NFKC", c) if "\uff01" <= c <= "\uff5e" else c for c in folded)
     return folded
 
@@ -74,70 +86,102 @@ class Annotation:
 
 
 class _Automata:
-    def __init__(self, stamp: tuple[int, int]) -> None:
-        self.stamp = stamp
+    """The two automata over the terms with ids in ``(after_id, up_to_id]``."""
+
+    def __init__(self, after_id: int, up_to_id: int) -> None:
+        self.after_id, self.up_to_id = after_id, up_to_id
         self.folded = ahocorasick.Automaton()
         self.exact = ahocorasick.Automaton()
-        # Term id, concept id and language by value index, as compact arrays (3M terms at 1M concepts).
+        # Term id by value index, as a compact array (3M terms at a million concepts).
         self.term_ids = array("q")
-        self.concept_ids = array("q")
-        self.langs = bytearray()
 
-    def add(self, term_id: int, concept_id: int, lang: str, kind: str, text: str, zh_hans: str | None,
+    def add(self, term_id: int, lang: str, kind: str, text: str, zh_hans: str | None,
             zh_hant: str | None) -> None:
         value = len(self.term_ids)
         self.term_ids.append(term_id)
-        self.concept_ids.append(concept_id)
-        self.langs.append(lang == "zh")
-        text = fold_common(text)
+        text = fold_common(text)[:_LENGTH_MASK]
         if kind == "abbreviation" and _SHORT_CAPS.match(text):
-            self.exact.add_word(text.translate(_DASH_TABLE), (value, len(text)))
+            self.exact.add_word(text.translate(_DASH_TABLE), value << _LENGTH_BITS | len(text))
             return
         forms = {text}
         if lang == "zh":
             forms.update(f for f in (zh_hans, zh_hant) if f)
         for form in forms:
             folded = fold_for_matching(form)
-            if len(folded.strip()) >= 2 or (lang == "zh" and folded.strip()):
-                # An existing longer or equal pattern keeps its first term (the older one).
-                if folded not in self.folded:
-                    self.folded.add_word(folded, (value, len(folded)))
+            # One term per pattern: a homonym keeps the older term's concept.
+            if (len(folded.strip()) >= 2 or lang == "zh") and folded not in self.folded:
+                self.folded.add_word(folded, value << _LENGTH_BITS | len(folded))
 
-    def finish(self) -> None:
+    def load(self, session: Session) -> _Automata:
+        t = Term.__table__.c
+        stmt = (select(t.id, t.lang, t.kind, t.text, t.zh_hans, t.zh_hant)
+                .where(t.id > self.after_id, t.id <= self.up_to_id).order_by(t.id))
+        for row in session.connection().execution_options(yield_per=50_000).execute(stmt):
+            self.add(*row)
         for automaton in (self.folded, self.exact):
             if len(automaton):
                 automaton.make_automaton()
+        return self
+
+    def matches(self, text: str, folded: str, dashed: str) -> list[tuple[int, int, int]]:
+        """(start, end, term id) of the leftmost-longest matches on word boundaries."""
+        found = []
+        for automaton, haystack in ((self.folded, folded), (self.exact, dashed)):
+            if not len(automaton):
+                continue
+            for last, packed in automaton.iter_long(haystack):
+                value, length = packed >> _LENGTH_BITS, packed & _LENGTH_MASK
+                start, end = last - length + 1, last + 1
+                if _on_word_boundary(text, start, end):
+                    found.append((start, end, self.term_ids[value]))
+        return found
 
 
-def glossary_stamp(session: Session) -> tuple[int, int]:
-    """What changes whenever a term is added or a concept is edited or deleted: two index reads."""
-    term = session.scalar(select(func.max(Term.id))) or 0
-    revision = session.scalar(select(func.max(Revision.id))) or 0
-    return (term, revision)
+class _Recognizer:
+    """A main automaton over the glossary and a small one over the terms added since.
+
+    Adding terms rebuilds only the small one; past ``DELTA_LIMIT`` new terms, or when
+    the newest id goes down (a database emptied), everything is rebuilt. Deleted terms
+    stay in the automata and are dropped when their rows are read back.
+    """
+
+    def __init__(self, session: Session, stamp: int) -> None:
+        self.main = _Automata(0, stamp).load(session)
+        self.delta: _Automata | None = None
+
+    @property
+    def max_id(self) -> int:
+        return self.delta.up_to_id if self.delta else self.main.up_to_id
+
+    def top_up(self, session: Session, stamp: int) -> None:
+        self.delta = _Automata(self.main.up_to_id, stamp).load(session)
+
+    def matches(self, text: str) -> list[tuple[int, int, int]]:
+        folded, dashed = fold_for_matching(text), text.translate(_DASH_TABLE)
+        found = self.main.matches(text, folded, dashed)
+        if self.delta is not None:
+            found += self.delta.matches(text, folded, dashed)
+        return found
 
 
-_CACHE: WeakKeyDictionary[Engine, _Automata] = WeakKeyDictionary()
+DELTA_LIMIT = 20_000
+_CACHE: WeakKeyDictionary[Engine, _Recognizer] = WeakKeyDictionary()
 _LOCK = threading.Lock()
 
 
-def _automata(session: Session) -> _Automata:
+def _recognizer(session: Session) -> _Recognizer:
     engine = session.get_bind()
-    stamp = glossary_stamp(session)
+    stamp = max_term_id(session)
     cached = _CACHE.get(engine)
-    if cached is not None and cached.stamp == stamp:
+    if cached is not None and cached.max_id == stamp:
         return cached
     with _LOCK:
         cached = _CACHE.get(engine)
-        if cached is not None and cached.stamp == stamp:
-            return cached
-        built = _Automata(stamp)
-        stmt = (select(Term.id, Term.concept_id, Term.lang, Term.kind, Term.text, Term.zh_hans, Term.zh_hant)
-                .order_by(Term.id).execution_options(yield_per=50_000))
-        for row in session.execute(stmt):
-            built.add(*row)
-        built.finish()
-        _CACHE[engine] = built
-        return built
+        if cached is None or stamp < cached.max_id or stamp - cached.main.up_to_id > DELTA_LIMIT:
+            cached = _CACHE[engine] = _Recognizer(session, stamp)
+        elif stamp > cached.max_id:
+            cached.top_up(session, stamp)
+        return cached
 
 
 def _on_word_boundary(text: str, start: int, end: int) -> bool:
@@ -146,50 +190,67 @@ def _on_word_boundary(text: str, start: int, end: int) -> bool:
     return not (_LATIN_WORD.match(text[end - 1]) and end < len(text) and _LATIN_WORD.match(text[end]))
 
 
-def _matches(automaton: Any, haystack: str, text: str) -> list[tuple[int, int, int]]:
-    if not len(automaton) or automaton.kind != ahocorasick.AHOCORASICK:
-        return []
-    found = []
-    for last, (value, length) in automaton.iter_long(haystack):
-        start, end = last - length + 1, last + 1
-        if _on_word_boundary(text, start, end):
-            found.append((start, end, value))
-    return found
+_STATUS_RANK = {"preferred": 0, "admitted": 1, "deprecated": 2}
+
+
+_T = Term.__table__.c
+_OWNERS = select(_T.id, _T.concept_id, _T.lang).where(_T.id.in_(bindparam("ids", expanding=True)))
+_NAMES = select(_T.id, _T.concept_id, _T.lang, _T.kind, _T.status, _T.text).where(
+    _T.concept_id.in_(bindparam("ids", expanding=True)))
+
+
+def _in_chunks(session: Session, stmt: Any, ids: set[int]) -> list[Any]:
+    ordered, rows = sorted(ids), []
+    for i in range(0, len(ordered), 500):
+        rows.extend(session.connection().execute(stmt, {"ids": ordered[i:i + 500]}).all())
+    return rows
 
 
 def find_terms(session: Session, text: str) -> list[Annotation]:
     """Every glossary term in ``text``: longest wins, offsets in code points, in text order."""
-    automata = _automata(session)
-    candidates = _matches(automata.folded, fold_for_matching(text), text)
-    candidates += _matches(automata.exact, text.translate(_DASH_TABLE), text)
+    candidates = _recognizer(session).matches(text)
+    if not candidates:
+        return []
+    # Which concept each matched term belongs to now; a deleted term is not there.
+    owner = {r.id: (r.concept_id, r.lang)
+             for r in _in_chunks(session, _OWNERS, {term_id for _, _, term_id in candidates})}
     taken = bytearray(len(text))
     chosen = []
-    for start, end, value in sorted(candidates, key=lambda m: (m[0] - m[1], m[0])):
-        if any(taken[start:end]):
+    for start, end, term_id in sorted(candidates, key=lambda m: (m[0] - m[1], m[0])):
+        if term_id not in owner or any(taken[start:end]):
             continue
         taken[start:end] = b"\x01" * (end - start)
-        lang = "zh" if automata.langs[value] else "en"
-        chosen.append(Annotation(start, end, text[start:end], lang, automata.term_ids[value],
-                                 automata.concept_ids[value]))
+        concept_id, lang = owner[term_id]
+        chosen.append(Annotation(start, end, text[start:end], lang, term_id, concept_id))
     chosen.sort(key=lambda a: a.start)
     return chosen
 
 
-def _translation(document: dict[str, Any], lang: str) -> str | None:
-    """The other language's preferred name (for an abbreviation: its expansion too)."""
-    return document["zh"] if lang == "en" else document["en"]
+def _names(session: Session, concept_ids: set[int]) -> tuple[dict[tuple[int, str], str], dict[int, str]]:
+    """Preferred names by (concept id, lang), and every term's text by term id."""
+    best: dict[tuple[int, str], tuple[tuple[int, int, int], str]] = {}
+    texts: dict[int, str] = {}
+    for row in _in_chunks(session, _NAMES, concept_ids):
+        texts[row.id] = row.text
+        if row.kind == "abbreviation":
+            continue
+        rank = (_STATUS_RANK.get(row.status, 9), row.kind != "full", row.id)
+        key = (row.concept_id, row.lang)
+        if key not in best or rank < best[key][0]:
+            best[key] = (rank, row.text)
+    return {key: name for key, (_, name) in best.items()}, texts
 
 
 def annotate_text(session: Session, text: str) -> list[dict[str, Any]]:
-    """Plain dicts for the API: offsets, the matched text, the concept and its translation."""
+    """Plain dicts for the API: offsets, the matched text, the glossary term, the concept, the translation."""
     found = find_terms(session, text)
-    documents = load_concept_documents(session, {a.concept_id for a in found})
+    names, texts = _names(session, {a.concept_id for a in found})
     results = []
     for a in found:
-        document = documents.get(a.concept_id)
-        if document is None:
-            continue
-        results.append({"start": a.start, "end": a.end, "text": a.text, "lang": a.lang,
-                        "translation": _translation(document, a.lang), "concept": document})
+        zh, en = names.get((a.concept_id, "zh")), names.get((a.concept_id, "en"))
+        results.append({
+            "start": a.start, "end": a.end, "text": a.text, "lang": a.lang, "term": texts.get(a.term_id),
+            "concept_id": a.concept_id, "zh": zh, "en": en, "translation": zh if a.lang == "en" else en,
+            "url": concept_url(a.concept_id),
+        })
     return results
-

@@ -8,9 +8,11 @@ form                look-up                                                index
 Chinese exact/pre.  ``lang='zh' AND key`` in ``[q, q+U+10FFFF)``             ix_term_lang_key
 English exact/pre.  ``lang='en' AND key`` in the same kind of range          ix_term_lang_key
 abbreviation        ``kind='abbreviation' AND text = q`` (case-sensitive),   ix_term_kind_text,
-                    then ``lang='en' AND key`` range on the folded key       ix_term_lang_key
+                    then ``lang='en' AND key = k`` for the folded key and    ix_term_lang_key
+                    its singular/plural
 pinyin              ``pinyin_key`` range (toneless, no spaces)             ix_term_pinyin_key
-initials            ``pinyin_initials`` range                              ix_term_pinyin_initials
+initials            ``pinyin_initials = q`` (exact: a prefix of initials   ix_term_pinyin_initials
+                    is noise)
 Chinese substring   ``str.find`` over the joined keys                      TermIndex (memory)
 English word pre.   sorted vocabulary + posting lists                      TermIndex (memory)
 fuzzy English       RapidFuzz Levenshtein over same-length words           TermIndex (memory)
@@ -27,17 +29,24 @@ fuzzy), then how direct the form is (the abbreviation as written before its
 case-folded key; a Chinese or English key before pinyin, pinyin before
 initials), then the matched term's status (preferred, admitted, deprecated),
 then how often the term was seen, then the shorter key. Fuzzy look-ups run
-only when the strict forms found fewer than ``FUZZY_BELOW`` concepts.
+only when no other form found anything (a typo rarely matches exactly).
+
+All the exact and prefix forms of a Latin query go to the database as one
+``UNION ALL`` statement, built once per database kind with bind parameters and
+run on the session's connection (no ORM layer), so a search costs three or four
+statements: that one, at most one or two by id for the in-memory candidates,
+and the page's concepts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, bindparam, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from ..models import TERM_STATUSES, Concept, Term
@@ -48,13 +57,16 @@ from .term_index import term_index
 __all__ = ["FORM_LIMIT", "MATCH_KINDS", "Hit", "SearchPage", "prefix_condition", "search_concepts"]
 
 MATCH_KINDS = ("exact", "prefix", "word_prefix", "substring", "fuzzy")
-FORM_LIMIT = 1000
-FUZZY_BELOW = 5
+FORM_LIMIT = 200
 FUZZY_MIN_SCORE = 80.0
 _STATUS_RANK = {s: i for i, s in enumerate(TERM_STATUSES)}
 # How direct a form is, within one match kind (lower is better).
 _FORM_RANK = {"abbr": 0, "zh": 0, "en": 0, "abbr_folded": 1, "pinyin": 2, "initials": 3}
-_ROW_COLUMNS = (Term.id, Term.concept_id, Term.lang, Term.kind, Term.status, Term.count, Term.key)
+_TERMS = Term.__table__
+_ROW_COLUMNS = tuple(_TERMS.c[name] for name in ("id", "concept_id", "lang", "kind", "status", "count", "key"))
+_TOP = "\U0010ffff"
+# A key no term has: fills the statement's unused slots (an empty index range).
+_NOTHING = _TOP * 2
 
 
 @dataclass(frozen=True)
@@ -87,9 +99,47 @@ class _Match:
 def prefix_condition(session: Session, column: Any, prefix: str) -> ColumnElement[bool]:
     """``column`` starts with ``prefix``, as an index range scan on either database."""
     if session.get_bind().dialect.name == "sqlite":
-        return and_(column >= prefix, column < prefix + "\U0010ffff")
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.like(escaped + "%", escape="\\")
+        return and_(column >= prefix, column < prefix + _TOP)
+    return column.like(_like_pattern(prefix), escape="\\")
+
+
+def _like_pattern(prefix: str) -> str:
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _prefix_param(column: Any, name: str, dialect: str) -> ColumnElement[bool]:
+    if dialect == "sqlite":
+        return and_(column >= bindparam(f"{name}_lo"), column < bindparam(f"{name}_hi"))
+    return column.like(bindparam(f"{name}_like"), escape="\\")
+
+
+def _prefix_values(name: str, value: str) -> dict[str, str]:
+    """Bind values for ``_prefix_param``: both spellings, so one dict fits either database."""
+    return {f"{name}_lo": value, f"{name}_hi": value + _TOP, f"{name}_like": _like_pattern(value)}
+
+
+def _form(field: str, matched: Any, *where: ColumnElement[bool], order: Any) -> Any:
+    inner = (select(literal(field).label("field"), *_ROW_COLUMNS, matched.label("stored"))
+             .where(*where).order_by(order).limit(FORM_LIMIT).subquery())
+    return select(inner)
+
+
+@lru_cache(maxsize=4)
+def _statements(dialect: str) -> dict[str, Any]:
+    """Statements built once per database kind and reused with new values (no per-query compiling)."""
+    t = _TERMS.c
+    latin = union_all(
+        _form("en", t.key, t.lang == "en", _prefix_param(t.key, "en", dialect), order=t.key),
+        _form("abbr", t.text, t.kind == "abbreviation", t.text == bindparam("abbr_text"), order=t.id),
+        _form("abbr_folded", t.key, t.lang == "en", t.key == bindparam("a1"), order=t.id),
+        _form("abbr_folded", t.key, t.lang == "en", t.key == bindparam("a2"), order=t.id),
+        _form("pinyin", t.pinyin_key, _prefix_param(t.pinyin_key, "py", dialect), order=t.pinyin_key),
+        _form("initials", t.pinyin_initials, t.pinyin_initials == bindparam("ini"), order=t.id),
+    )
+    chinese = _form("zh", t.key, t.lang == "zh", _prefix_param(t.key, "zh", dialect), order=t.key)
+    by_id = select(literal("").label("field"), *_ROW_COLUMNS, t.key.label("stored")).where(
+        t.id.in_(bindparam("ids", expanding=True)))
+    return {"latin": latin, "chinese": chinese, "by_id": by_id}
 
 
 def _match(row: Any, kind: str, field: str, score: float) -> _Match:
@@ -98,50 +148,44 @@ def _match(row: Any, kind: str, field: str, score: float) -> _Match:
     return _Match(rank, row.id, row.concept_id, kind, field, score)
 
 
-def _range_rows(session: Session, column: Any, value: str, *extra: ColumnElement[bool]) -> Sequence[Any]:
-    stmt = (select(*_ROW_COLUMNS).where(*extra, prefix_condition(session, column, value))
-            .order_by(column).limit(FORM_LIMIT))
-    return session.execute(stmt).all()
-
-
 def _strict_matches(session: Session, keys: QueryKeys) -> list[_Match]:
-    found: list[_Match] = []
-
-    def ranged(field: str, value: str, *extra: ColumnElement[bool], keep=None) -> None:
-        for row in _range_rows(session, Term.key, value, *extra):
-            if keep is None or keep(row):
-                exact = row.key == value
-                found.append(_match(row, "exact" if exact else "prefix", field, 1.0 if exact else 0.9))
-
+    """Exact and prefix matches of every applicable form, in one statement."""
+    connection = session.connection()
+    statements = _statements(connection.dialect.name)
     if keys.zh:
-        ranged("zh", keys.zh, Term.lang == "zh")
-    if keys.en:
-        ranged("en", keys.en, Term.lang == "en", keep=lambda r: r.kind != "abbreviation")
-    if keys.abbr_text:
-        stmt = select(*_ROW_COLUMNS).where(Term.kind == "abbreviation", Term.text == keys.abbr_text)
-        found.extend(_match(r, "exact", "abbr", 1.0) for r in session.execute(stmt.limit(FORM_LIMIT)))
-    for variant in keys.abbr_variants:
-        ranged("abbr_folded", variant, Term.lang == "en",
-               keep=lambda r: r.kind == "abbreviation")
-    if keys.pinyin:
-        found.extend(_pinyin_matches(session, "pinyin", Term.pinyin_key, keys.pinyin))
-    if keys.initials:
-        found.extend(_pinyin_matches(session, "initials", Term.pinyin_initials, keys.initials))
+        rows = connection.execute(statements["chinese"], _prefix_values("zh", keys.zh))
+    else:
+        variants = [*keys.abbr_variants, _NOTHING, _NOTHING]
+        values = {"abbr_text": keys.abbr_text or _NOTHING, "a1": variants[0], "a2": variants[1],
+                  "ini": keys.initials or _NOTHING}
+        for name, value in (("en", keys.en), ("py", keys.pinyin)):
+            values.update(_prefix_values(name, value or _NOTHING))
+        rows = connection.execute(statements["latin"], values)
+    found = []
+    for row in rows:
+        if row.field == "en" and row.kind == "abbreviation":
+            continue
+        if row.field == "abbr_folded" and row.kind != "abbreviation":
+            continue
+        exact = row.stored in _exact_values(keys, row.field)
+        found.append(_match(row, "exact" if exact else "prefix", row.field, 1.0 if exact else 0.9))
     return found
 
 
-def _pinyin_matches(session: Session, field: str, column: Any, value: str) -> list[_Match]:
-    stmt = (select(*_ROW_COLUMNS, column.label("stored")).where(prefix_condition(session, column, value))
-            .order_by(column).limit(FORM_LIMIT))
-    return [_match(r, "exact" if r.stored == value else "prefix", field, 1.0 if r.stored == value else 0.9)
-            for r in session.execute(stmt)]
+def _exact_values(keys: QueryKeys, field: str) -> tuple[str, ...]:
+    """What a stored value must equal for an exact match (an abbreviation's plural counts)."""
+    if field == "abbr_folded":
+        return keys.abbr_variants
+    return ({"zh": keys.zh, "en": keys.en, "abbr": keys.abbr_text, "pinyin": keys.pinyin,
+             "initials": keys.initials}[field],)
 
 
 def _rows_by_id(session: Session, term_ids: Iterable[int]) -> list[Any]:
     ids = list(term_ids)[:FORM_LIMIT]
     if not ids:
         return []
-    return list(session.execute(select(*_ROW_COLUMNS).where(Term.id.in_(ids))))
+    connection = session.connection()
+    return list(connection.execute(_statements(connection.dialect.name)["by_id"], {"ids": ids}))
 
 
 def _index_matches(session: Session, keys: QueryKeys, strict_concepts: int) -> list[_Match]:
@@ -160,7 +204,7 @@ def _index_matches(session: Session, keys: QueryKeys, strict_concepts: int) -> l
             for row in _rows_by_id(session, index.terms_with_words(word_sets, FORM_LIMIT)):
                 if row.lang == "en" and row.kind != "abbreviation" and _has_word_prefixes(row.key, keys.words):
                     found.append(_match(row, "word_prefix", "en", 0.8))
-    if keys.en and len(keys.en) >= 4 and strict_concepts + len({m.concept_id for m in found}) < FUZZY_BELOW:
+    if keys.en and len(keys.en) >= 4 and not strict_concepts and not found:
         index = index or term_index(session)
         found.extend(_fuzzy_matches(session, index, keys))
     return found
@@ -174,7 +218,12 @@ def _has_word_prefixes(key: str, words: Sequence[str]) -> bool:
 def _fuzzy_matches(session: Session, index: Any, keys: QueryKeys) -> list[_Match]:
     word_sets = []
     for word in keys.words:
-        accepted = [word, *index.near_words(word)] if len(word) >= 4 else index.words_with_prefix(word, 50)
+        if index.has_word(word):  # a typo is usually in one word: keep the others as they are
+            accepted = [word]
+        elif len(word) >= 4:
+            accepted = index.near_words(word)
+        else:
+            accepted = index.words_with_prefix(word, 50)
         word_sets.append(accepted)
     if not word_sets or not all(word_sets):
         return []

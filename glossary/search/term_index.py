@@ -3,12 +3,13 @@
 Exact and prefix look-ups (Chinese key, English key, abbreviation, pinyin,
 initials) are range scans on the ``term`` table's indexes. Three forms are not:
 
-* **Chinese substring** (``肾上腺`` inside ``下丘脑-垂体-肾上腺轴``): every
-  simplified key is joined into one string, ``"\\0key1\\0key2…"``, and the
-  query is found with ``str.find`` (CPython's two-way/Horspool search) — one
-  linear pass over ~7 MB at a million concepts, with ``bisect`` on the
-  start offsets to turn a position into a term. Compact (one string and two
-  integer arrays) and quick to build.
+* **Chinese substring** (``肾上腺`` inside ``下丘脑-垂体-肾上腺轴``): a bigram
+  index over the simplified keys (bigram → positions, as integer arrays); a
+  query of two or more characters reads the posting list of its rarest bigram
+  and checks each key with ``in``. A one-character query, which has no bigram,
+  scans all keys joined into one string (``"\\0key1\\0key2…"``) with
+  ``str.find``, stopping at the form limit, and ``bisect`` on the start offsets
+  turns a position into a term.
 * **English word prefix** (``fatty`` in ``short chain fatty acid``): a sorted
   vocabulary of the words of English keys, with a posting list (term ids) per
   word; a prefix is a ``bisect`` range of the vocabulary.
@@ -56,51 +57,77 @@ def _words(key: str) -> list[str]:
 
 
 class TermIndex:
-    """Chinese keys as one searchable string; English words with posting lists."""
+    """Chinese keys with a bigram index; English words with posting lists."""
 
     def __init__(self) -> None:
         self.max_id = 0
         self._zh_parts: list[str] = []
+        self._zh_ids = array("q")
+        # Bigram → positions in _zh_parts; one-character queries scan the joined keys instead.
+        self._zh_grams: dict[str, array] = {}
         self._zh_blob = _SEPARATOR
         self._zh_starts = array("q")
-        self._zh_ids = array("q")
         self._zh_end = 1
-        self._postings: dict[str, list[int]] = defaultdict(list)
+        self._postings: dict[str, array] = {}
         self._vocabulary: list[str] = []
         self._by_length: dict[int, list[str]] = defaultdict(list)
 
     # -- building -------------------------------------------------------
     def add(self, rows: Iterable[tuple[int, str, str, str]]) -> None:
         """Add ``(term id, lang, kind, key)`` rows (ids increasing)."""
-        new_words: set[str] = set()
+        new_words: list[str] = []
         added_zh = False
+        grams, postings = self._zh_grams, self._postings
         for term_id, lang, kind, key in rows:
             self.max_id = max(self.max_id, term_id)
             if not key:
                 continue
             if lang == "zh":
+                position = len(self._zh_parts)
                 self._zh_parts.append(key)
-                self._zh_starts.append(self._zh_end)
                 self._zh_ids.append(term_id)
+                self._zh_starts.append(self._zh_end)
                 self._zh_end += len(key) + 1
+                for gram in {key[i:i + 2] for i in range(len(key) - 1)}:
+                    found = grams.get(gram)
+                    if found is None:
+                        grams[gram] = found = array("i")
+                    found.append(position)
                 added_zh = True
             elif kind != "abbreviation":
                 for word in set(_words(key)):
-                    postings = self._postings.get(word)
-                    if postings is None:
-                        self._postings[word] = postings = []
-                        new_words.add(word)
-                    postings.append(term_id)
+                    found = postings.get(word)
+                    if found is None:
+                        postings[word] = found = array("q")
+                        new_words.append(word)
+                    found.append(term_id)
         if added_zh:
             self._zh_blob = _SEPARATOR + _SEPARATOR.join(self._zh_parts) + _SEPARATOR
         if new_words:
-            self._vocabulary = sorted(self._postings)
+            self._vocabulary = sorted(postings)
             for word in new_words:
                 self._by_length[len(word)].append(word)
 
     # -- queries --------------------------------------------------------
     def zh_containing(self, needle: str, limit: int) -> Iterator[int]:
         """Ids of Chinese terms whose key contains ``needle`` (at most ``limit``)."""
+        if len(needle) == 1:
+            yield from self._zh_scan(needle, limit)
+            return
+        grams = [self._zh_grams.get(needle[i:i + 2]) for i in range(len(needle) - 1)]
+        if not all(grams):
+            return
+        rarest = min(grams, key=len)  # type: ignore[arg-type]
+        parts, found = self._zh_parts, 0
+        for position in rarest:  # type: ignore[union-attr]
+            if needle in parts[position]:
+                yield self._zh_ids[position]
+                found += 1
+                if found >= limit:
+                    return
+
+    def _zh_scan(self, needle: str, limit: int) -> Iterator[int]:
+        """One character: ``str.find`` over the joined keys, a term at a time."""
         blob, starts, found = self._zh_blob, self._zh_starts, 0
         position = blob.find(needle, 1)
         while position != -1 and found < limit:
@@ -111,6 +138,9 @@ class TermIndex:
             if following >= len(starts):
                 return
             position = blob.find(needle, starts[following])
+
+    def has_word(self, word: str) -> bool:
+        return word in self._postings
 
     def words_with_prefix(self, prefix: str, limit: int = 200) -> list[str]:
         """Vocabulary words starting with ``prefix`` (shortest-first within the range)."""
@@ -149,22 +179,27 @@ class TermIndex:
         ranked = sorted(word_sets, key=lambda ws: sum(len(self._postings.get(w, ())) for w in ws))
         candidates: set[int] | None = None
         for accepted in ranked:
-            ids = self.postings(accepted, limit * 20)
+            ids = self.postings(accepted, limit * 10)
             candidates = ids if candidates is None else candidates & ids
             if not candidates:
                 return set()
         return set(list(candidates or ())[:limit])
 
 
+_MAX_ID = select(func.max(Term.__table__.c.id))
+
+
 def max_term_id(session: Session) -> int:
-    return session.scalar(select(func.max(Term.id))) or 0
+    """The stamp: the newest term's id (a primary-key look-up)."""
+    return session.connection().scalar(_MAX_ID) or 0
 
 
 def _rows_after(session: Session, after_id: int) -> Iterator[tuple[int, str, str, str]]:
-    stmt = (select(Term.id, Term.lang, Term.kind, Term.key).where(Term.id > after_id)
-            .order_by(Term.id).execution_options(yield_per=50_000))
-    for row in session.execute(stmt):
-        yield row.id, row.lang, row.kind, row.key
+    t = Term.__table__.c
+    stmt = select(t.id, t.lang, t.kind, t.key).where(t.id > after_id).order_by(t.id)
+    result = session.connection().execution_options(yield_per=50_000).execute(stmt)
+    for rows in result.partitions():
+        yield from rows
 
 
 _INDEXES: WeakKeyDictionary[Engine, TermIndex] = WeakKeyDictionary()

@@ -15,9 +15,9 @@ NAV_LINKS: list[tuple[str, str, str | None]] = [
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import admin, auth, concepts, documents, main, review
+    from . import admin, auth, check, concepts, documents, main, review
 
-    for module in (main, auth, concepts, review, documents, admin):
+    for module in (main, auth, concepts, review, documents, admin, check):
         app.register_blueprint(module.bp)
 
     @app.context_processor

@@ -1,4 +1,4 @@
-"""The home page with its search box, and the health check."""
+"""The home page: the search box and its results; and the health check."""
 
 from __future__ import annotations
 
@@ -7,14 +7,27 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
+from ..search import MAX_QUERY_LENGTH, search_concepts
+from ..search.highlight import result_views
 
 bp = Blueprint("main", __name__)
+PAGE_SIZE = 20
+MAX_PAGE = 50
 
 
 @bp.get("/")
 def index():
-    query = request.args.get("q", "").strip()
-    return render_template("search/index.html", query=query, results=None)
+    """``/?q=…&script=zh-Hant&page=2``: ranked results, the matched part marked."""
+    query = request.args.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    script = "zh-Hant" if request.args.get("script") == "zh-Hant" else "zh-Hans"
+    page_number = request.args.get("page", "1")
+    page_number = min(max(int(page_number), 1), MAX_PAGE) if page_number.isdigit() else 1
+    if not query:
+        return render_template("search/index.html", query=query, script=script, results=None)
+    page = search_concepts(db.session, query, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+    pages = min(MAX_PAGE, max(1, -(-page.total // PAGE_SIZE)))
+    return render_template("search/index.html", query=query, script=script, total=page.total,
+                           results=result_views(page.results, query, script), page=page_number, pages=pages)
 
 
 def _head_revision() -> str | None:
