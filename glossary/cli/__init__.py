@@ -9,7 +9,7 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from . import accounts, interchange, maintenance, setup
+    from . import accounts, interchange, maintenance, mining, setup
 
-    for module in (setup, accounts, maintenance, interchange):
+    for module in (setup, accounts, maintenance, interchange, mining):
         module.register(app)

@@ -20,7 +20,7 @@ from pathlib import Path
 from .abbreviations import abbreviation_fits, find_full_form, looks_like_abbreviation
 from .candidates import Candidate, mine_texts
 from .cleanup import CleanText, clean_text
-from .reading import UnreadableDocument, decode_document
+from .reading import UnreadableDocument, decode_document, decode_with_encoding
 
 __all__ = [
     "Candidate",
@@ -28,6 +28,7 @@ __all__ = [
     "UnreadableDocument",
     "abbreviation_fits",
     "clean_text",
+    "decode_with_encoding",
     "find_full_form",
     "looks_like_abbreviation",
     "mine_files",

@@ -15,7 +15,7 @@ import codecs
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["UnreadableDocument", "decode_document"]
+__all__ = ["UnreadableDocument", "decode_document", "decode_with_encoding"]
 
 SIGNATURES = {
     b"%PDF": "a PDF file, not text: extract its text first",
@@ -101,15 +101,15 @@ def _strict(data: bytes, encoding: str) -> str | None:
         return None
 
 
-def _utf16_without_bom(data: bytes) -> str | None:
+def _utf16_without_bom(data: bytes) -> tuple[str | None, str]:
     """UTF-16 without a byte-order mark shows as NUL bytes on one side of each pair."""
     half = len(data) // 2
     if half < 2 or len(data) % 2:
-        return None
+        return None, ""
     even = data[0::2].count(0) / half
     odd = data[1::2].count(0) / half
     encoding = "utf-16-le" if odd > 0.2 and even < 0.05 else "utf-16-be" if even > 0.2 and odd < 0.05 else None
-    return _strict(data, encoding) if encoding else None
+    return (_strict(data, encoding), encoding) if encoding else (None, "")
 
 
 def _nearly_utf8(data: bytes) -> str | None:
@@ -130,7 +130,12 @@ def _charset_normalizer_guess(data: bytes) -> str | None:
 
 
 def decode_document(data: bytes, name: str) -> str:
-    """Decode an article's bytes to text, or raise :class:`UnreadableDocument`.
+    """Decode an article's bytes to text, or raise :class:`UnreadableDocument`."""
+    return decode_with_encoding(data, name)[0]
+
+
+def decode_with_encoding(data: bytes, name: str) -> tuple[str, str]:
+    """Decode an article's bytes: ``(text, encoding)``, or raise :class:`UnreadableDocument`.
 
     Tries, in order: a byte-order mark, strict UTF-8, UTF-16 without a mark, then
     the legacy Chinese code pages and charset-normalizer's guess, keeping the
@@ -141,30 +146,30 @@ def decode_document(data: bytes, name: str) -> str:
     for magic, what in SIGNATURES.items():
         if data.startswith(magic):
             raise UnreadableDocument(name, f"this is {what}")
-    text = None
-    for bom, encoding in BOMS:
+    text, encoding = None, ""
+    for bom, bom_encoding in BOMS:
         if data.startswith(bom):
-            text = _strict(data, encoding)
+            text, encoding = _strict(data, bom_encoding), bom_encoding
             if text is None:
                 raise UnreadableDocument(name, f"starts with a {encoding} byte-order mark but is not valid {encoding}")
             break
     if text is None and b"\x00" in data:
-        text = _utf16_without_bom(data)
+        text, encoding = _utf16_without_bom(data)
         if text is None:
             raise UnreadableDocument(name, "this is a binary file (it contains NUL bytes), not text")
     if text is None:
-        text = _nearly_utf8(data)
+        text, encoding = _nearly_utf8(data), "utf-8"
     if text is None:
-        text = _best_legacy_decoding(data, name)
+        text, encoding = _best_legacy_decoding(data, name)
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise UnreadableDocument(name, "the file holds no text")
     if _implausibility(text) > MAX_IMPLAUSIBILITY:
         raise UnreadableDocument(name, "this looks like a binary file, not text")
-    return text
+    return text, encoding
 
 
-def _best_legacy_decoding(data: bytes, name: str) -> str:
+def _best_legacy_decoding(data: bytes, name: str) -> tuple[str, str]:
     candidates: dict[str, str] = {}
     for encoding in LEGACY_ENCODINGS:
         decoded = _strict(data, encoding)
@@ -177,5 +182,7 @@ def _best_legacy_decoding(data: bytes, name: str) -> str:
             candidates[guess] = decoded
     if not candidates:
         raise UnreadableDocument(name, "the text is in no encoding we can read (tried UTF-8, UTF-16, GB18030, Big5)")
-    scored = sorted((_implausibility(text), index, text) for index, text in enumerate(candidates.values()))
-    return scored[0][2]
+    scored = sorted(
+        (_implausibility(text), index, encoding, text) for index, (encoding, text) in enumerate(candidates.items())
+    )
+    return scored[0][3], scored[0][2]

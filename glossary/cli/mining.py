@@ -1,0 +1,86 @@
+"""The mine command: term pairs and abbreviations from articles into the review queue.
+
+    flask --app app mine [--dry-run] [--format jsonl|table] FILE...
+
+With ``--dry-run`` it prints the candidates (one JSON object a line, or a
+table) and touches no database. Otherwise it records the sources, the
+evidence and the new candidates, idempotently, and commits once. Every file is
+read first: an empty, binary or undecodable one stops the run with nothing
+written. On a terminal, progress goes to standard error file by file.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..mining import Candidate as MinedCandidate
+from ..services.mining import mine_documents, mine_documents_dry, read_documents
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("mine")
+    @click.argument("files", nargs=-1, required=True,
+                    type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--dry-run", is_flag=True, help="Print the candidates; write nothing to the database.")
+    @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True,
+                  help="How --dry-run prints the candidates.")  # fmt: skip
+    def mine_command(files: tuple[Path, ...], dry_run: bool, fmt: str) -> None:
+        """Mine FILE... (plain-text articles) for bilingual term pairs and abbreviations."""
+        progress = _progress()
+        loaded = []
+        for number, path in enumerate(files, 1):
+            progress(f"reading {number}/{len(files)}: {path}")
+            loaded.append((str(path), path.read_bytes()))
+        try:
+            documents = read_documents(loaded)
+        except ValidationFailed as error:
+            for problem in error.details.get("files", [error.message]):
+                click.echo(f"error: {problem}", err=True)
+            raise click.ClickException("nothing was mined.") from error
+        if dry_run:
+            progress(f"mining {len(documents)} file(s)…")
+            _print_candidates(mine_documents_dry(documents), fmt)
+            return
+        try:
+            report = mine_documents(db.session, documents, progress=progress)
+        except Exception:
+            db.session.rollback()  # nothing half-stored
+            raise
+        db.session.commit()
+        for file_report in report.files:
+            click.echo(file_report.describe())
+        click.echo(report.summary())
+
+
+def _progress():
+    """Per-file progress on standard error, only when a person is watching."""
+    if sys.stderr.isatty():
+        return lambda message: click.echo(message, err=True)
+    return lambda message: None
+
+
+def _print_candidates(candidates: list[MinedCandidate], fmt: str) -> None:
+    if fmt == "jsonl":
+        for candidate in candidates:
+            click.echo(json.dumps(candidate.to_dict(), ensure_ascii=False))
+        return
+    rows = [(f"{c.confidence:.2f}", str(c.count), c.zh, c.en, c.abbr) for c in candidates]
+    header = ("conf", "count", "zh", "en", "abbr")
+    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        click.echo("  ".join(cell + " " * (width - _width(cell)) for cell, width in zip(row, widths, strict=True))
+                   .rstrip())
+    click.echo(f"{len(rows)} candidates", err=True)
+
+
+def _width(text: str) -> int:
+    """Display width: Han characters take two columns."""
+    return sum(2 if "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\uff01" <= char <= "\uff60" else 1
+               for char in text)
