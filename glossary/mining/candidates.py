@@ -34,6 +34,7 @@ HEAD_NOUNS = {
     "病": "disease",
     "症": "syndrome",
 }
+ALTERNATIVE_MARGIN = 4.0
 SPACE_BY_CJK = re.compile(f"(?<=[{CJK}]) +| +(?=[{CJK}])")
 
 
@@ -94,6 +95,8 @@ def _alternatives(mention: Mention, options: list[Option], confidence: float) ->
     alternatives = []
     top = options[0].score if options else 0.0
     for option in options[1:4]:
+        if option.score < top - ALTERNATIVE_MARGIN:
+            break  # far below the best: noise, not an alternative a reviewer should weigh
         alternatives.append(
             {
                 "zh": tidy_zh(option.zh),

@@ -41,7 +41,9 @@ NOT_A_DEFINITION = re.compile(
     r"|(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}"
     r"|(?:et\s+al\.?|等)\s*,?\s*(?:19|20)\d\d"
     r"|^[A-Z][A-Za-z\-]+\s*,?\s+(?:19|20)\d\d[a-z]?$"
-    r"|\d{5,}|\bNo\.\s*\d",
+    r"|\d{5,}|\bNo\.\s*\d"
+    r"|\d\.\d|\b(?:CI|OR|RR|HR|SD|SE|IQR)\s*[\d:=]"  # statistics: HR 0.75, OR 2
+    r"|^[\d.,:~\-–]+\s",  # measurements and ranges: 10 mg/kg, 18–65 years
     re.IGNORECASE,
 )
 NOT_A_TERM_START = re.compile(r"^(?:如|例如|即|包括|见|参见|又称|简称|的|和|与|或)")

@@ -152,3 +152,17 @@ def test_roman_numerals_belong_to_terms():
     mention = only("血管緊張素Ⅱ（angiotensin Ⅱ，AngⅡ）通過受體發揮作用")
     assert (mention.en, mention.abbr) == ("angiotensin Ⅱ", "AngⅡ")
     assert mention.left.endswith("血管緊張素Ⅱ")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "死亡风险降低（HR 0.75）",
+        "给予地塞米松（10 mg/kg）",
+        "纳入成人（18–65 years）",
+        "比值（OR 2）",
+        "浓度（2.5 mmol/L）",
+    ],
+)
+def test_statistics_and_measurements_are_rejected(text):
+    assert mentions(text) == []
