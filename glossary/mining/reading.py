@@ -163,7 +163,7 @@ def decode_with_encoding(data: bytes, name: str) -> tuple[str, str]:
         text, encoding = _best_legacy_decoding(data, name)
     text = text.lstrip("\ufeff")
     if not text.strip():
-        raise UnreadableDocument(name, "the file holds no text")
+        raise UnreadableDocument(name, "the file is empty (only a byte-order mark or white space)")
     if _implausibility(text) > MAX_IMPLAUSIBILITY:
         raise UnreadableDocument(name, "this looks like a binary file, not text")
     return text, encoding
