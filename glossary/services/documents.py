@@ -1,7 +1,8 @@
-"""Uploaded documents: checking an upload before it is mined, and the list of sources.
+"""Uploaded documents: mining what curators upload, and the list of sources.
 
-An upload that is empty, binary or not text is refused here with a message
-a curator can act on, before anything is written.
+Each upload is read on its own, so an empty, binary or undecodable file is
+refused with its reason and stores nothing, while the readable ones in the
+same upload are mined together (evidence crosses documents).
 """
 
 from __future__ import annotations
@@ -13,10 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import ValidationFailed
 from ..models import Candidate, Evidence, Source
-
-ALLOWED_SUFFIXES = (".txt",)
-# A text file has no NUL bytes except in UTF-16/32, which start with a byte-order mark.
-_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")
+from .mining import DocumentText, mine_documents, read_documents
 
 
 @dataclass
@@ -35,30 +33,62 @@ class SourceSummary:
         return self.counts.get("new", 0)
 
 
-def check_upload(filename: str, data: bytes, limit: int | None = None) -> None:
-    """Refuse what cannot be a text article; raises ``ValidationFailed`` with a readable reason."""
-    name = filename or "(no name)"
-    if not (filename or "").lower().endswith(ALLOWED_SUFFIXES):
-        raise ValidationFailed(f"{name}: only plain-text .txt files can be mined.")
-    if not data.strip():
-        raise ValidationFailed(f"{name}: the file is empty.")
-    if limit and len(data) > limit:
-        raise ValidationFailed(f"{name}: the file is larger than {limit // (1024 * 1024)} MB.", status=413)
-    if b"\x00" in data[:4096] and not data.startswith(_WIDE_BOMS):
-        raise ValidationFailed(f"{name}: this looks like a binary file (a PDF or Word file?), not text. "
-                               "Save it as plain text first.")
+@dataclass
+class UploadResult:
+    """What became of one uploaded file, in words a curator can act on."""
+
+    filename: str
+    ok: bool
+    message: str
+    source_id: int | None = None
+
+
+def _summaries(session: Session, sources: list[Source]) -> list[SourceSummary]:
+    summaries = {s.id: SourceSummary(s) for s in sources}
+    rows = session.execute(
+        select(Evidence.source_id, Candidate.status, func.count(distinct(Candidate.id)))
+        .join(Candidate, Evidence.candidate_id == Candidate.id)
+        .where(Evidence.source_id.in_(list(summaries)))
+        .group_by(Evidence.source_id, Candidate.status)
+    )
+    for source_id, status, count in rows:
+        summaries[source_id].counts[status] = count
+    return list(summaries.values())
 
 
 def list_sources(session: Session) -> list[SourceSummary]:
     """Every source, newest first, with its candidate counts by status."""
     sources = session.scalars(select(Source).order_by(Source.imported_at.desc(), Source.id.desc())).all()
-    summaries = {s.id: SourceSummary(s) for s in sources}
-    rows = session.execute(
-        select(Evidence.source_id, Candidate.status, func.count(distinct(Candidate.id)))
-        .join(Candidate, Evidence.candidate_id == Candidate.id)
-        .group_by(Evidence.source_id, Candidate.status)
-    )
-    for source_id, status, count in rows:
-        if source_id in summaries:
-            summaries[source_id].counts[status] = count
-    return list(summaries.values())
+    return _summaries(session, list(sources))
+
+
+def _source_of(session: Session, document: DocumentText) -> Source | None:
+    return session.scalar(select(Source).where(Source.sha256 == document.sha256))
+
+
+def mine_uploads(session: Session, files: list[tuple[str, bytes]]) -> list[UploadResult]:
+    """Mine uploaded ``(filename, bytes)``: one result per file, in the order given."""
+    if not files:
+        raise ValidationFailed("Choose at least one .txt file to upload.")
+    results: list[UploadResult | None] = []
+    readable: list[tuple[int, DocumentText]] = []
+    for name, data in files:
+        try:
+            (document,) = read_documents([(name, data)])
+        except ValidationFailed as exc:
+            results.append(UploadResult(name, False, exc.message))
+            continue
+        readable.append((len(results), document))
+        results.append(None)
+    known = {document.sha256 for _, document in readable if _source_of(session, document)}
+    mine_documents(session, [document for _, document in readable])
+    for index, document in readable:
+        source = _source_of(session, document)
+        summary = _summaries(session, [source])[0]
+        if document.sha256 in known:
+            message = f"{document.name}: already mined; {summary.waiting} of its candidates await review."
+        else:
+            plural = "" if summary.total == 1 else "s"
+            message = f"{document.name}: {summary.total} candidate{plural}, {summary.waiting} waiting for review."
+        results[index] = UploadResult(document.name, True, message, source.id)
+    return [result for result in results if result is not None]

@@ -1,17 +1,46 @@
-"""Documents: upload .txt articles to mine, and the list of sources with their candidates."""
+"""Documents: upload .txt articles to mine, and the list of sources with their candidates.
+
+The page's script sends one file per request and asks for JSON, to show each
+file's progress; without script the form posts every file at once and the
+answers come back as messages on the page.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 
 from ..extensions import db
-from ..services.documents import list_sources
+from ..services.documents import list_sources, mine_uploads
 from .forms import UploadForm, role_required
 
 bp = Blueprint("documents", __name__)
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
 
 
 @bp.get("/documents")
 @role_required("curator")
 def index():
     return render_template("documents/index.html", form=UploadForm(), sources=list_sources(db.session))
+
+
+@bp.post("/documents")
+@role_required("curator")
+def upload():
+    files = [(storage.filename or "upload.txt", storage.read())
+             for storage in request.files.getlist("files") if storage.filename]
+    results = mine_uploads(db.session, files)
+    db.session.commit()
+    mined = any(result.ok for result in results)
+    if _wants_json():
+        return jsonify({"results": [
+            {"filename": r.filename, "ok": r.ok, "message": r.message, "source_id": r.source_id,
+             "review_url": url_for("review.queue", source=r.source_id) if r.ok else None}
+            for r in results]}), 200 if mined else 422
+    for result in results:
+        flash(result.message, "success" if result.ok else "error")
+    if not mined:
+        return render_template("documents/index.html", form=UploadForm(), sources=list_sources(db.session)), 422
+    return redirect(url_for(".index"))
