@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from glossary.models import Concept, Evidence, Revision
 
-from .test_web_support import add_candidate, add_concept, add_source, logged_in
+from .test_web_support import add_candidate, add_concept, add_source, concept_form_values, logged_in
 
 
 @pytest.fixture()
@@ -83,14 +83,44 @@ def test_stale_edit_shows_both_versions_and_keeps_mine(db, curator):
     html = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "Theirs" in html and "Yours" in html and "psychiatry" in html
-    assert "我的定义：一种负性情绪。" in html  # still in the form: nothing typed is lost
-    assert 'value="2"' in html  # the form now carries their version, so saving again applies mine
+    refilled = concept_form_values(html)
+    assert refilled["definition"] == "我的定义：一种负性情绪。"  # nothing typed is lost
+    assert refilled["domain"] == "psychiatry"  # and their change, which I did not touch, is kept
+    assert refilled["version"] == "2"  # their version: saving the form applies mine on top
     db.session.expire_all()
     assert db.session.get(Concept, concept.id).definition is None
-    reapply = dict(stale, version="2")
-    assert curator.post(f"/concepts/{concept.id}/edit", data=reapply).status_code == 302
+    assert curator.post(f"/concepts/{concept.id}/edit", data=refilled).status_code == 302
     db.session.expire_all()
-    assert db.session.get(Concept, concept.id).definition == "我的定义：一种负性情绪。"
+    concept = db.session.get(Concept, concept.id)
+    assert (concept.definition, concept.domain, concept.version) == ("我的定义：一种负性情绪。", "psychiatry", 3)
+
+
+def test_a_stale_edit_of_the_same_field_names_the_clash(db, curator):
+    concept = add_concept(db, "焦虑", "anxiety")
+    stale = edit_form(concept, domain="psychiatry")
+    curator.post(f"/concepts/{concept.id}/edit", data=edit_form(concept, domain="neurology"))
+    html = curator.post(f"/concepts/{concept.id}/edit", data=stale).get_data(as_text=True)
+    assert "You both changed:</strong> domain" in html
+    assert concept_form_values(html)["domain"] == "psychiatry"
+
+
+def test_a_conflict_keeps_a_new_term_typed_without_a_language(db, curator):
+    concept = add_concept(db, "催产素", "oxytocin")
+    mine = edit_form(concept, note="鼻喷剂型", **{
+        "terms-2-lang": "", "terms-2-text": "缩宫素", "terms-2-kind": "variant", "terms-2-status": "admitted",
+        "terms-1-remove": "y"})
+    theirs = edit_form(concept, domain="endocrinology", **{
+        "terms-2-lang": "en", "terms-2-text": "OT", "terms-2-kind": "abbreviation", "terms-2-status": "preferred"})
+    curator.post(f"/concepts/{concept.id}/edit", data=theirs)
+    response = curator.post(f"/concepts/{concept.id}/edit", data=mine)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "缩宫素 (zh, variant, admitted)" in html  # shown in "yours" and in the change list
+    assert curator.post(f"/concepts/{concept.id}/edit", data=concept_form_values(html)).status_code == 302
+    db.session.expire_all()
+    concept = db.session.get(Concept, concept.id)
+    assert (concept.domain, concept.note) == ("endocrinology", "鼻喷剂型")
+    assert {t.text for t in concept.terms} == {"催产素", "缩宫素", "OT"}  # my deletion of oxytocin, their OT
 
 
 def test_invalid_edit_is_refused_with_a_message(db, curator):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 from sqlalchemy import select
 
@@ -29,6 +30,55 @@ def csrf_token_from(html: bytes) -> str:
     match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1).decode()
+
+
+class _FormReader(HTMLParser):
+    """Collects what a browser would post from the page's forms with class ``concept-form``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside, self.values, self._select, self._textarea = False, {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = "concept-form" in (a.get("class") or "")
+        if not self.inside:
+            return
+        if tag == "input" and a.get("name"):
+            if a.get("type") == "checkbox":
+                if "checked" in a:
+                    self.values[a["name"]] = a.get("value") or "y"
+            else:
+                self.values[a["name"]] = a.get("value") or ""
+        elif tag == "select":
+            self._select = a.get("name")
+        elif tag == "option" and self._select and ("selected" in a or self._select not in self.values):
+            self.values[self._select] = a.get("value") or ""
+        elif tag == "textarea":
+            self._textarea = a.get("name")
+            self.values[self._textarea] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            # Like a browser, drop the one line break that follows <textarea>.
+            first = not self.values[self._textarea]
+            self.values[self._textarea] += data.removeprefix("\r\n").removeprefix("\n") if first else data
+
+
+def concept_form_values(html: str) -> dict[str, str]:
+    """The concept edit form's fields as the page shows them (what saving it would post)."""
+    reader = _FormReader()
+    reader.feed(html)
+    return reader.values
 
 
 def add_source(db, filename: str = "article.txt", title: str | None = "测试文章") -> Source:

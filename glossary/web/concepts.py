@@ -25,6 +25,7 @@ from ..services.concepts import (
     revert_revision,
     update_concept,
 )
+from ..services.conflicts import rebase_edit, snapshot_at, term_identity
 from ..services.revisions import concept_history
 from .forms import ConceptForm, DeleteConceptForm, role_required
 
@@ -74,8 +75,9 @@ def _text_diff(old: str, new: str) -> list[tuple[str, str]]:
 
 
 def _term_label(term: dict[str, Any]) -> str:
-    kind = "" if term.get("kind") == "full" else f", {term.get('kind')}"
-    return f"{term.get('text')} ({term.get('lang')}{kind}, {term.get('status')})"
+    lang, kind, text = term_identity(term)
+    kind = "" if kind == "full" else f", {kind}"
+    return f"{text} ({lang}{kind}, {term.get('status') or 'preferred'})"
 
 
 @bp.app_template_global()
@@ -88,12 +90,12 @@ def snapshot_changes(before: dict[str, Any] | None, after: dict[str, Any] | None
         if old != new:
             diff = _text_diff(old, new) if old and new else None
             changes.append({"field": field, "before": old, "after": new, "diff": diff})
-    old_terms = {(t["lang"], t["kind"], t["text"]): t for t in before.get("terms") or []}
-    new_terms = {(t["lang"], t["kind"], t["text"]): t for t in after.get("terms") or []}
+    old_terms = {term_identity(t): t for t in before.get("terms") or []}
+    new_terms = {term_identity(t): t for t in after.get("terms") or []}
     for identity, term in old_terms.items():
         if identity not in new_terms:
             changes.append({"field": "term removed", "before": _term_label(term), "after": ""})
-        elif new_terms[identity]["status"] != term["status"]:
+        elif new_terms[identity].get("status") != term.get("status"):
             changes.append({"field": "term status", "before": _term_label(term),
                             "after": _term_label(new_terms[identity])})
     for identity, term in new_terms.items():
@@ -154,10 +156,7 @@ def edit(concept_id: int):
         update_concept(db.session, concept_id, form.concept_data(), current_user, form.expected_version())
     except Conflict as exc:
         db.session.rollback()
-        theirs = exc.details.get("current") or concept_snapshot(get_concept(db.session, concept_id))
-        form.version.data = str(theirs["version"])  # saving again applies the curator's edit on top
-        return render_template("concepts/edit.html", form=form, concept=get_concept(db.session, concept_id),
-                               conflict=exc.message, theirs=theirs, yours=form.concept_data()), 409
+        return _conflict_page(concept_id, form, exc)
     except ValidationFailed as exc:
         db.session.rollback()
         flash(exc.message, "error")
@@ -165,6 +164,19 @@ def edit(concept_id: int):
     db.session.commit()
     flash("Saved.", "success")
     return redirect(url_for(".show", concept_id=concept_id))
+
+
+def _conflict_page(concept_id: int, form: ConceptForm, exc: Conflict):
+    """Both versions side by side, and the form refilled with yours applied on top of theirs."""
+    concept = get_concept(db.session, concept_id)
+    theirs = exc.details.get("current") or concept_snapshot(concept)
+    yours = form.concept_data()
+    base = snapshot_at(db.session, concept_id, form.expected_version())
+    merged, clashes = rebase_edit(base, theirs, yours)
+    refilled = ConceptForm(formdata=None, data={**merged, "version": theirs["version"]})
+    refilled.add_blank_rows()
+    return render_template("concepts/edit.html", form=refilled, concept=concept, conflict=exc.message,
+                           theirs=theirs, yours=yours, merged=merged, clashes=clashes), 409
 
 
 @bp.route("/concepts/<int:concept_id>/delete", methods=["GET", "POST"])
