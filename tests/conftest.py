@@ -7,6 +7,7 @@ the same tests run on PostgreSQL, each on a freshly created schema.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ from glossary import create_app
 from glossary.extensions import db as _db
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+# Generated-case counters that the fuzz tests fill and the run's summary prints.
+FUZZ_COUNTS: Counter[str] = Counter()
 PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 
 
@@ -92,3 +95,8 @@ def shared_dir() -> Path:
     if not (SHARED / "corpus").is_dir():
         pytest.skip("../shared/corpus not found: this test needs the shared folder beside the checkout")
     return SHARED
+
+
+def pytest_terminal_summary(terminalreporter):
+    for name, count in sorted(FUZZ_COUNTS.items()):
+        terminalreporter.write_line(f"{name}: {count} generated cases ran")
