@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 from .extensions import db
 
@@ -105,4 +105,4 @@ def register_error_handlers(app: Flask) -> None:
         message = "Something went wrong on our side; nothing was saved. Please try again."
         if wants_json():
             return error_response(500, "internal_error", message)
-        return _render(500, InternalServerError.name, message)
+        return _render(500, "Internal Server Error", message)

@@ -6,7 +6,7 @@ import sys
 
 from sqlalchemy import func, select
 
-from glossary.models import Candidate, Evidence, Source
+from glossary.models import Candidate, Evidence, Revision, Source
 from glossary.services.candidates import reject_candidate
 
 ARTICLE = (
@@ -72,6 +72,9 @@ def test_mining_stores_sources_evidence_and_new_candidates(runner, db, tmp_path)
     [evidence] = af.evidence
     assert ARTICLE[evidence.start:evidence.end] == "心房颤动（atrial fibrillation，AF）"
     assert "心房颤动" in evidence.sentence
+    [revision] = db.session.scalars(select(Revision).where(Revision.action == "mine")).all()
+    assert revision.user_name == "system" and revision.after["filename"] == "a.txt"
+    assert revision.after["new_candidates"] == 2
 
 
 def test_mining_the_same_file_twice_adds_nothing(runner, db, tmp_path):

@@ -85,3 +85,13 @@ def test_bulk_approve_is_all_or_nothing(db):
     db.session.rollback()
     assert db.session.get(Candidate, good.id).status == "new"
     assert db.session.scalars(select(Concept)).all() == []
+
+
+def test_rejection_is_in_the_audit_trail(db):
+    from glossary.models import Revision
+
+    candidate = add_candidate(db, "焦虑", "anxiety")
+    reject_candidate(db.session, candidate.id, None)
+    revision = db.session.scalar(select(Revision).where(Revision.action == "reject"))
+    assert revision.before["status"] == "new" and revision.after == {
+        "candidate_id": candidate.id, "zh": "焦虑", "en": "anxiety", "abbr": "", "status": "rejected"}

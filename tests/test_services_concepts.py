@@ -75,3 +75,21 @@ def test_revert_an_edit_and_a_deletion(db):
     db.session.commit()
     restored = db.session.get(Concept, concept_id)
     assert sorted(t.text for t in restored.terms) == ["oxytocin", "催产素"]
+
+
+def test_restoring_a_deleted_concept_links_its_evidence_again(db):
+    from glossary.models import Evidence, Source
+
+    concept = create_concept(db.session, OXYTOCIN, actor=None)
+    source = Source(filename="a.txt", sha256="e" * 64)
+    db.session.add(source)
+    db.session.flush()
+    db.session.add(Evidence(source_id=source.id, concept_id=concept.id, term="催产素",
+                            sentence="催产素（oxytocin）", start=0, end=3))
+    db.session.commit()
+    concept_id = concept.id
+    delete_concept(db.session, concept_id, None)
+    db.session.commit()
+    revert_revision(db.session, concept_history(db.session, concept_id)[0].id, None)
+    db.session.commit()
+    assert [e.sentence for e in db.session.get(Concept, concept_id).evidence] == ["催产素（oxytocin）"]

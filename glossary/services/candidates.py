@@ -15,6 +15,7 @@ from ..errors import Conflict, NotFound, ValidationFailed
 from ..models import Candidate, Concept, Evidence, Term, User
 from ..textkeys import abbr_key, english_key, has_cjk, zh_key
 from .concepts import concept_snapshot, create_concept, update_concept
+from .revisions import record_revision
 
 REVIEWABLE = ("new",)
 
@@ -181,6 +182,9 @@ def reject_candidate(session: Session, candidate_id: int, actor: User | None) ->
     _require_new(candidate)
     candidate.status = "rejected"
     session.flush()
+    proposal = {"candidate_id": candidate.id, "zh": candidate.zh, "en": candidate.en, "abbr": candidate.abbr}
+    record_revision(session, concept_id=None, actor=actor, action="reject",
+                    before={**proposal, "status": "new"}, after={**proposal, "status": "rejected"})
     return candidate
 
 

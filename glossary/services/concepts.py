@@ -9,11 +9,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..models import CONCEPT_STATUSES, LANGS, TERM_KINDS, TERM_STATUSES, Concept, Revision, Term, User, utcnow
+from ..models import (
+    CONCEPT_STATUSES,
+    LANGS,
+    TERM_KINDS,
+    TERM_STATUSES,
+    Concept,
+    Evidence,
+    Revision,
+    Term,
+    User,
+    utcnow,
+)
 from ..textkeys import has_cjk
 from .revisions import record_revision
 
@@ -193,6 +205,8 @@ def delete_concept(session: Session, concept_id: int, actor: User | None,
     if expected_version is not None:
         _check_version(concept, expected_version, {"delete": True})
     before = concept_snapshot(concept)
+    # Deleting unlinks the evidence (SET NULL); remembering it lets a revert link it again.
+    before["evidence_ids"] = [e.id for e in concept.evidence]
     session.delete(concept)
     session.flush()
     record_revision(session, concept_id=concept_id, actor=actor, action="delete",
@@ -219,6 +233,10 @@ def revert_revision(session: Session, revision_id: int, actor: User | None) -> C
         restored.terms = [Term(**t) for t in validate_terms(fields["terms"])]
         session.add(restored)
         session.flush()
+        evidence_ids = target.get("evidence_ids") or []
+        if evidence_ids:
+            session.execute(update(Evidence).where(Evidence.id.in_(evidence_ids), Evidence.concept_id.is_(None))
+                            .values(concept_id=restored.id))
         record_revision(session, concept_id=restored.id, actor=actor, action="revert",
                         before=None, after=concept_snapshot(restored))
         return restored

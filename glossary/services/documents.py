@@ -13,7 +13,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from ..errors import ValidationFailed
-from ..models import Candidate, Evidence, Source
+from ..models import Candidate, Evidence, Source, User
 from .mining import DocumentText, mine_documents, read_documents
 
 
@@ -66,7 +66,8 @@ def _source_of(session: Session, document: DocumentText) -> Source | None:
     return session.scalar(select(Source).where(Source.sha256 == document.sha256))
 
 
-def mine_uploads(session: Session, files: list[tuple[str, bytes]]) -> list[UploadResult]:
+def mine_uploads(session: Session, files: list[tuple[str, bytes]],
+                 actor: User | None = None) -> list[UploadResult]:
     """Mine uploaded ``(filename, bytes)``: one result per file, in the order given."""
     if not files:
         raise ValidationFailed("Choose at least one .txt file to upload.")
@@ -81,7 +82,7 @@ def mine_uploads(session: Session, files: list[tuple[str, bytes]]) -> list[Uploa
         readable.append((len(results), document))
         results.append(None)
     known = {document.sha256 for _, document in readable if _source_of(session, document)}
-    mine_documents(session, [document for _, document in readable])
+    mine_documents(session, [document for _, document in readable], actor=actor)
     for index, document in readable:
         source = _source_of(session, document)
         summary = _summaries(session, [source])[0]

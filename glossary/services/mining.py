@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 from ..errors import ValidationFailed
 from ..mining import Candidate as MinedCandidate
 from ..mining import UnreadableDocument, decode_with_encoding, mine_texts
-from ..models import Candidate, Evidence, Source
+from ..models import Candidate, Evidence, Source, User
 from .candidates import candidate_dedupe_key
+from .revisions import record_revision
 
 Progress = Callable[[str], None]
 # A reviewer needs a few sentences, not every one of 20,000 repeats: the count keeps the total.
@@ -96,8 +97,11 @@ def mine_documents_dry(documents: list[DocumentText]) -> list[MinedCandidate]:
 
 
 def mine_documents(session: Session, documents: list[DocumentText],
-                   progress: Progress | None = None) -> MiningReport:
-    """Record sources and evidence, and put new candidates in the review queue."""
+                   progress: Progress | None = None, actor: User | None = None) -> MiningReport:
+    """Record sources and evidence, and put new candidates in the review queue.
+
+    Each mined file is one entry in the audit trail, under ``actor`` (None: the system).
+    """
     say = progress or (lambda message: None)
     report = MiningReport()
     fresh: list[tuple[DocumentText, Source]] = []
@@ -125,7 +129,12 @@ def mine_documents(session: Session, documents: list[DocumentText],
         _record(session, proposal, sources, per_file, report)
     session.flush()
     report.files.extend(per_file.values())
-    for file_report in per_file.values():
+    for key, file_report in per_file.items():
+        source = sources[key]
+        record_revision(session, concept_id=None, actor=actor, action="mine", before=None, after={
+            "source_id": source.id, "filename": source.filename, "sha256": source.sha256,
+            "candidates": file_report.candidates, "new_candidates": file_report.new_candidates,
+            "evidence": file_report.evidence})
         say(file_report.describe())
     return report
 

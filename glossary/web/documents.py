@@ -8,6 +8,7 @@ answers come back as messages on the page.
 from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ..extensions import db
 from ..services.documents import list_sources, mine_uploads
@@ -31,7 +32,7 @@ def index():
 def upload():
     files = [(storage.filename or "upload.txt", storage.read())
              for storage in request.files.getlist("files") if storage.filename]
-    results = mine_uploads(db.session, files)
+    results = mine_uploads(db.session, files, actor=current_user)
     db.session.commit()
     mined = any(result.ok for result in results)
     if _wants_json():
