@@ -1,16 +1,25 @@
 """Set-up and account commands through Flask's CLI runner."""
 
+import json
+
 from sqlalchemy import func, select
 
-from glossary.models import ApiToken, Concept, User
+from glossary.models import ApiToken, Concept, Evidence, Revision, Source, User
 from glossary.services.accounts import hash_token
+from glossary.services.starter import STARTER_PATH
 
 
 def test_load_starter_only_into_an_empty_database(runner, db):
+    starter = json.loads(STARTER_PATH.read_text(encoding="utf-8"))
     result = runner.invoke(args=["load-starter"])
     assert result.exit_code == 0, result.output
     loaded = db.session.scalar(select(func.count()).select_from(Concept))
-    assert loaded > 0
+    assert loaded == len(starter["concepts"]) == 63
+    assert f"Loaded {loaded} starter concepts" in result.output
+    evidence = sum(len(concept["evidence"]) for concept in starter["concepts"])
+    assert db.session.scalar(select(func.count()).select_from(Evidence)) == evidence
+    assert set(db.session.scalars(select(Source.sha256))) == {source["key"] for source in starter["sources"]}
+    assert set(db.session.scalars(select(Revision.action))) == {"starter"}
     again = runner.invoke(args=["load-starter"])
     assert "already has concepts" in again.output
     assert db.session.scalar(select(func.count()).select_from(Concept)) == loaded

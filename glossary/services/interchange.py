@@ -154,19 +154,22 @@ def import_glossary(
     actor: User | None = None,
     keep_ids: bool = False,
     default_status: str = "approved",
+    action: str = "import",
 ) -> ImportReport:
     """Merge a plain glossary into the database; see the module docstring.
 
     ``lines`` are the concepts' line numbers in the file, for the report.
     ``keep_ids`` creates new concepts under their ids in the file when those are
-    free (a restore from a JSON backup). With ``dry_run`` the work is done the
-    same way, so the report is exact, and the caller must roll back.
+    free (a restore from a JSON backup). ``action`` names the change in each
+    concept's history ("starter" for the starter glossary). With ``dry_run``
+    the work is done the same way, so the report is exact, and the caller must
+    roll back.
     """
     concepts = data.get("concepts") or []
     lines = list(lines) if lines is not None else [None] * len(concepts)
     if default_status not in CONCEPT_STATUSES:
         raise ValidationFailed(f"status must be one of {', '.join(CONCEPT_STATUSES)}.")
-    importer = _Importer(session, data.get("sources") or [], actor, ImportReport(dry_run), default_status)
+    importer = _Importer(session, data.get("sources") or [], actor, ImportReport(dry_run), default_status, action)
     for line, incoming in zip(lines, concepts, strict=True):
         importer.import_concept(line, incoming, keep_ids)
     if importer.explicit_ids and session.get_bind().dialect.name == "postgresql":
@@ -190,9 +193,16 @@ def _group(term: Term) -> str:
 
 class _Importer:
     def __init__(
-        self, session: Session, sources: list[dict], actor: User | None, report: ImportReport, default_status: str
+        self,
+        session: Session,
+        sources: list[dict],
+        actor: User | None,
+        report: ImportReport,
+        default_status: str,
+        action: str,
     ) -> None:
         self.session = session
+        self.action = action
         self.default_status = default_status
         self.actor = actor
         self.report = report
@@ -264,7 +274,7 @@ class _Importer:
         concept.terms = probes
         self.session.add(concept)
         self.session.flush()
-        record_revision(self.session, concept_id=concept.id, actor=self.actor, action="import",
+        record_revision(self.session, concept_id=concept.id, actor=self.actor, action=self.action,
                         before=None, after=concept_snapshot(concept))  # fmt: skip
         return concept
 
@@ -288,7 +298,7 @@ class _Importer:
         if changes:
             concept.updated_at = utcnow()
             self.session.flush()
-            record_revision(self.session, concept_id=concept.id, actor=self.actor, action="import",
+            record_revision(self.session, concept_id=concept.id, actor=self.actor, action=self.action,
                             before=before, after=concept_snapshot(concept))  # fmt: skip
         return changes
 

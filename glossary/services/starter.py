@@ -1,16 +1,20 @@
-"""Load the starter glossary into an empty database (``make run`` does this)."""
+"""Load the starter glossary into an empty database (``make run`` does this).
+
+The starter file is a JSON glossary export, so it goes through the same reader
+and import service as any restore: one code path for sources, evidence and
+concepts, and a second load merges instead of duplicating.
+"""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Concept, Evidence, Source
-from .concepts import create_concept
+from ..formats import parse_glossary
+from ..models import Concept
+from .interchange import import_glossary
 
 STARTER_PATH = Path(__file__).resolve().parent.parent / "data" / "starter.json"
 
@@ -20,23 +24,14 @@ def database_is_empty(session: Session) -> bool:
 
 
 def load_starter(session: Session, path: Path = STARTER_PATH) -> int:
-    """Add the starter concepts with their sources and evidence; returns how many."""
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    sources: dict[str, Source] = {}
-    for raw in data.get("sources", []):
-        source = session.scalar(select(Source).where(Source.sha256 == raw["key"]))
-        if source is None:
-            source = Source(sha256=raw["key"], filename=raw["filename"], title=raw.get("title"))
-            session.add(source)
-        sources[raw["key"]] = source
-    session.flush()
-    for raw in data["concepts"]:
-        concept = create_concept(session, raw, actor=None, action="starter")
-        for item in raw.get("evidence", []):
-            source = sources.get(item["source"])
-            if source is None:
-                continue
-            session.add(Evidence(source_id=source.id, concept_id=concept.id, term=item.get("term", ""),
-                                 sentence=item["sentence"], start=item["start"], end=item["end"]))
-    session.flush()
-    return len(data["concepts"])
+    """Add the starter concepts with their sources and evidence; returns how many were new.
+
+    Adds and flushes only; the caller commits. Raises ``FormatError`` for an
+    unreadable file and ``ValueError`` if any concept in it is malformed.
+    """
+    parsed = parse_glossary(path.read_bytes(), "json")
+    report = import_glossary(session, parsed.data, lines=parsed.lines, action="starter")
+    if not report.ok:
+        problems = "; ".join(item.describe() for item in report.outcomes if item.outcome == "error")
+        raise ValueError(f"{path.name}: {problems}")
+    return report.counts["new"]
