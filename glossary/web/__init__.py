@@ -10,14 +10,16 @@ NAV_LINKS: list[tuple[str, str, str | None]] = [
     ("review.queue", "Review", "curator"),
     ("documents.index", "Documents", "curator"),
     ("check.page", "Abbreviation check", None),
+    ("interchange.export_page", "Export", None),
+    ("interchange.import_page", "Import", "admin"),
     ("admin.users", "Admin", "admin"),
 ]
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import admin, auth, check, concepts, documents, main, review
+    from . import admin, auth, check, concepts, documents, interchange, main, review
 
-    for module in (main, auth, concepts, review, documents, admin, check):
+    for module in (main, auth, concepts, review, documents, admin, check, interchange):
         app.register_blueprint(module.bp)
 
     @app.context_processor
