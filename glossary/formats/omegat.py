@@ -11,7 +11,10 @@ Export writes one line for every usable source-language term of a concept
 forms) against the concept's preferred target term; the comment names the
 abbreviations, the other target terms, the deprecated ones to avoid, the
 domain and the definition. Import groups consecutive lines that share a
-target term into one concept.
+target term into one concept, takes a traditional-script source line as the
+traditional form of the simplified term before it, and reads a comment in the
+form the export writes (``abbr: HPA; also: …; avoid: …; domain: …``) back into
+terms and fields; any other comment becomes the concept's note.
 """
 
 from __future__ import annotations
@@ -29,11 +32,15 @@ from glossary.formats.plain import (
     make_concept,
     make_term,
 )
+from glossary.textkeys import to_traditional
 
 DIRECTIONS = ("zh-en", "en-zh")
 HEADER = "# Chinese-English glossary, tab-separated: source, target, comment -*- coding: utf-8 -*-"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SPACES = re.compile(r"[\t\r\n\v\f]+")
+# The parts of a comment written by ``_comment``, in the order it writes them.
+_COMMENT_KEYS = ("abbr", "also", "avoid", "pinyin", "domain", "definition")
+_COMMENT_KEY = re.compile(rf"(?:^|; )({'|'.join(_COMMENT_KEYS)}): ")
 
 
 def write_omegat(data: Glossary, direction: str = "zh-en") -> bytes:
@@ -119,6 +126,7 @@ def read_omegat(text: str, direction: str | None = None) -> ParsedGlossary:
     data = empty_glossary()
     parsed = ParsedGlossary(data, [], "tsv")
     previous_target = None
+    comments: dict[tuple[int, str], Concept] = {}  # each concept's distinct comments, read after its sources
     for number, source, target, comment in entries:
         if target != previous_target:
             concept = make_concept()
@@ -127,9 +135,46 @@ def read_omegat(text: str, direction: str | None = None) -> ParsedGlossary:
             parsed.lines.append(number)
             previous_target = target
         _add_source(concept, source_lang, source)
-        if comment and comment not in (concept["note"] or "").split("\n"):
-            concept["note"] = f"{concept['note']}\n{comment}" if concept["note"] else comment
+        if comment:
+            comments.setdefault((len(data["concepts"]), comment), concept)
+    for (_, comment), concept in comments.items():
+        _read_comment(concept, comment, target_lang)
     return parsed
+
+
+def _read_comment(concept: Concept, comment: str, lang: str) -> None:
+    """Take the terms and fields out of a comment this module wrote; keep any other comment as a note."""
+    parts = _comment_parts(comment)
+    if parts is None:
+        concept["note"] = f"{concept['note']}\n{comment}" if concept["note"] else comment
+        return
+    for field in ("domain", "definition"):
+        if parts.get(field) and not concept[field]:
+            concept[field] = parts[field]
+    target = concept["terms"][0]
+    if lang == "zh" and parts.get("pinyin") and not target.get("pinyin"):
+        target["pinyin"] = parts["pinyin"]
+    texts = {term["text"] for term in concept["terms"] if term["lang"] == lang}
+    for key, kind, status in (("abbr", "abbreviation", "preferred"), ("also", "full", "admitted"),
+                              ("avoid", None, "deprecated")):  # fmt: skip
+        for text in filter(None, (item.strip() for item in parts.get(key, "").split(", "))):
+            if text not in texts:
+                term = make_term(lang, text, kind, status) if kind else _read_term(lang, text, status)
+                concept["terms"].append(term)
+                texts.add(text)
+
+
+def _comment_parts(comment: str) -> dict[str, str] | None:
+    """``{"abbr": "HPA", "domain": …}`` for a comment in the export's form, else None."""
+    bounds: list[tuple[int, int, str]] = []
+    for match in _COMMENT_KEY.finditer(comment):
+        # Keys come in the writer's order; one out of order is text inside a value (a definition's).
+        if not bounds or _COMMENT_KEYS.index(match.group(1)) > _COMMENT_KEYS.index(bounds[-1][2]):
+            bounds.append((match.start(), match.end(), match.group(1)))
+    if not bounds or bounds[0][0] != 0:
+        return None
+    ends = [start for start, _, _ in bounds[1:]] + [len(comment)]
+    return {key: comment[end:stop].strip() for (_, end, key), stop in zip(bounds, ends, strict=True)}
 
 
 def _guess_direction(entries: list[tuple[int, str, str, str]]) -> str:
@@ -148,12 +193,19 @@ def _add_source(concept: Concept, lang: str, text: str) -> None:
     if any(term["text"] == text or term.get("zh_hant") == text for term in same_lang):
         return
     if lang == "zh" and same_lang:
+        # The export writes a term's traditional form (OpenCC s2twp, Taiwan phrasing) right after it.
         simplified = to_simplified(text)
         twin = next((t for t in same_lang if t["text"] == simplified and not t.get("zh_hant")), None)
-        if twin is not None and simplified != text:
+        if twin is None and to_traditional(same_lang[-1]["text"]) == text and not same_lang[-1].get("zh_hant"):
+            twin = same_lang[-1]
+        if twin is not None and twin["text"] != text:
             twin["zh_hant"] = text
             return
-    concept["terms"].append(_read_term(lang, text, "admitted" if same_lang else "preferred"))
+    term = _read_term(lang, text, "preferred")
+    # The first term of its kind (say the first abbreviation) is the preferred one, the others admitted.
+    if any(other["kind"] == term["kind"] for other in same_lang):
+        term["status"] = "admitted"
+    concept["terms"].append(term)
 
 
 def looks_like_abbreviation(text: str) -> bool:

@@ -76,6 +76,9 @@ def test_import_groups_lines_by_target_and_recovers_traditional_forms(sample):
         ("en", "oxytocin", "preferred", None),
         ("zh", "催产素", "preferred", "催產素"),
         ("zh", "缩宫素", "admitted", "縮宮素"),
+        ("en", "OT", "preferred", None),  # from the comment, which cannot say "admitted"
+        ("en", "ocytocin", "admitted", None),
+        ("en", "Pitocin", "deprecated", None),
     ]
     assert len(parsed.concepts) == 4 and parsed.lines == [2, 6, 8, 13]
 
@@ -87,7 +90,35 @@ def test_import_en_zh_guesses_direction_and_abbreviations(sample):
         ("zh", "下丘脑-垂体-肾上腺轴", "full"),
         ("en", "hypothalamic-pituitary-adrenal axis", "full"),
         ("en", "HPA", "abbreviation"),
+        ("zh", "下丘脑垂体肾上腺轴", "full"),  # "avoid:" in the comment
     ]
+
+
+def test_import_reads_its_own_comments_back_into_fields_and_terms(sample):
+    serotonin = parse_glossary(export_glossary(sample, "tsv")).concepts[2]
+    assert serotonin["domain"] == "neuroscience" and serotonin["definition"] == "单胺类神经递质。"
+    assert serotonin["note"] is None
+    english = [(t["text"], t["kind"], t["status"]) for t in serotonin["terms"] if t["lang"] == "en"]
+    assert english == [("serotonin", "full", "preferred"), ("5-HT", "abbreviation", "preferred"),
+                       ("5HT", "abbreviation", "deprecated")]  # fmt: skip
+    nf_kb = parse_glossary(export_glossary(sample, "tsv")).concepts[3]
+    assert nf_kb["definition"] == "Transcription factor; see <NF-κB> & \"friends\" 'too'."  # its "; " is no new part
+    oxytocin = parse_glossary(export_glossary(sample, "tsv", "en-zh")).concepts[0]
+    assert oxytocin["terms"][0]["pinyin"] == "cuī chǎn sù"
+
+
+def test_any_other_comment_is_the_note():
+    raw = "催产素\toxytocin\tseen in the 2019 review\n缩宫素\toxytocin\tabbr is OT\n".encode()
+    concept = parse_glossary(raw, "tsv").concepts[0]
+    assert concept["note"] == "seen in the 2019 review\nabbr is OT" and concept["domain"] is None
+    assert [t["text"] for t in concept["terms"]] == ["oxytocin", "催产素", "缩宫素"]
+
+
+def test_a_traditional_form_in_taiwan_phrasing_is_not_a_second_term():
+    # OpenCC s2twp writes 胺 for 氨 in this name: converting back to simplified does not give the term.
+    raw = "S-腺苷甲硫氨酸\tS-adenosylmethionine\t\nS-腺苷甲硫胺酸\tS-adenosylmethionine\t\n".encode()
+    terms = parse_glossary(raw, "tsv").concepts[0]["terms"]
+    assert [(t["text"], t.get("zh_hant")) for t in terms if t["lang"] == "zh"] == [("S-腺苷甲硫氨酸", "S-腺苷甲硫胺酸")]
 
 
 def test_line_without_a_tab_is_an_error_with_its_line():
