@@ -93,8 +93,9 @@ class Zipf:
         return self.rng.choices(self.items, cum_weights=self.cumulative, k=size)
 
 
-def generate(n: int, seed: int = 7) -> Synthetic:
-    """``n`` concepts: a Chinese term (3-10 characters), an English term (1-4 words), 40 % an abbreviation."""
+def generate(n: int, seed: int = 7, *, concept_offset: int = 0, term_offset: int = 0) -> Synthetic:
+    """``n`` concepts: a Chinese term (3-10 characters), an English term (1-4 words), and for a third
+    of them an abbreviation; ids start after the offsets (to add to a glossary that has rows)."""
     rng = random.Random(seed)
     chars = common_characters()
     # Pinyin per character, once: (tone marks, toneless, numbered, initial).
@@ -102,7 +103,13 @@ def generate(n: int, seed: int = 7) -> Synthetic:
     pick_char = Zipf(chars, rng)
     morphemes = list({"".join(pick_char(rng.choice((1, 2, 2, 2, 3)))) for _ in range(60_000)})
     rng.shuffle(morphemes)
-    words = list({"".join(rng.choices(SYLLABLES, k=rng.choice((2, 3, 3, 4, 5)))) for _ in range(80_000)})
+    # Word → the initials of its syllables, from which abbreviations are made (OXTR-style, not just
+    # word initials: those collide by the thousand, which real abbreviations do not).
+    syllable_initials: dict[str, str] = {}
+    for _ in range(80_000):
+        syllables = rng.choices(SYLLABLES, k=rng.choice((2, 3, 3, 4, 5)))
+        syllable_initials.setdefault("".join(syllables), "".join(s[0] for s in syllables))
+    words = list(syllable_initials)
     rng.shuffle(words)
     pick_morpheme = Zipf(morphemes, rng)
     zh_seen: set[str] = set()
@@ -116,9 +123,9 @@ def generate(n: int, seed: int = 7) -> Synthetic:
     now = datetime(2026, 1, 1)
     data = Synthetic()
     en_words = Zipf(words, rng)(n * 4)
-    term_id = 0
+    term_id = term_offset
     for i in range(n):
-        concept_id = i + 1
+        concept_id = concept_offset + i + 1
         data.concepts.append({"id": concept_id, "domain": DOMAINS[i % len(DOMAINS)], "status": "approved",
                               "created_at": now, "updated_at": now, "version": 1})
         count = int(rng.paretovariate(1.2))
@@ -136,8 +143,8 @@ def generate(n: int, seed: int = 7) -> Synthetic:
         en = (" " if rng.random() < 0.8 else "-").join(parts) + (f" {i}" if rng.random() < 0.05 else "")
         term_id += 1
         data.terms.append(_latin_row(term_id, concept_id, en, en.lower().replace("-", " "), "full", count, now))
-        if i % 5 < 2:
-            abbr = "".join(p[0] for p in parts).upper() + (str(i % 10) if word_count < 2 else "")
+        if i % 5 < 2 and word_count > 1:  # names of one word are rarely abbreviated
+            abbr = "".join(syllable_initials[p][:2] for p in parts)[:5].upper()
             term_id += 1
             data.terms.append(_latin_row(term_id, concept_id, abbr, abbr.lower(), "abbreviation", count, now))
             if len(data.abbr) < 2000:

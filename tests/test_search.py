@@ -195,3 +195,16 @@ def test_parse_query_keys():
     assert parse_query("催產素").zh == "催产素"
     assert parse_query("cui1 chan3 su4").pinyin == "cuichansu"
     assert parse_query("x" * 500).text == "x" * 200
+
+
+def test_reused_ids_do_not_confuse_the_memory_index(glossary, db):
+    # SQLite gives a deleted newest row's id to the next insert.
+    newest = create_concept(db.session, {"terms": [{"text": "褪黑素"}, {"text": "melatonin hormone"}]}, None)
+    db.session.commit()
+    assert names("黑素") == ["褪黑素"] and names("hormone") == ["褪黑素"]
+    delete_concept(db.session, newest.id, None)
+    db.session.commit()
+    create_concept(db.session, {"terms": [{"text": "视交叉上核"}, {"text": "suprachiasmatic nucleus"}]}, None)
+    db.session.commit()
+    assert names("黑素") == [] and names("hormone") == []
+    assert names("交叉上") == ["视交叉上核"] and names("nucleus") == ["视交叉上核"]

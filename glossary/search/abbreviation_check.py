@@ -37,7 +37,7 @@ _DEFINITION_RE = re.compile(
     rf"(?P<abbr>{_ABBR})\s*[）)]"
 )
 _TOKEN_RE = re.compile(rf"(?<![A-Za-z0-9\u0370-\u03ff\-]){_ABBR}(?![A-Za-z0-9\u0370-\u03ff])")
-_CJK_TAIL_RE = re.compile(r"[\u3400-\u9fff0-9A-Za-z\-]+$")
+_CJK_TAIL_RE = re.compile(r"[\u3400-\u9fff0-9A-Za-z\u0370-\u03ff\-]+$")
 _EN_TAIL_RE = re.compile(r"[A-Za-z][A-Za-z0-9\-\s,’']*$")
 # Abbreviations no biomedical editor asks to be spelled out.
 _WELL_KNOWN = frozenset({"DNA", "RNA", "mRNA", "PCR", "ATP", "USA", "UK", "WHO", "AIDS", "HIV", "II", "III", "IV",
@@ -89,7 +89,7 @@ def find_definitions(text: str) -> list[Definition]:
         if not _is_abbreviation(abbr):
             continue
         before = m.group("before") or ""
-        zh_tail = _CJK_TAIL_RE.search(before)
+        zh_tail = _CJK_TAIL_RE.search(before.rstrip())
         zh = zh_tail.group(0) if zh_tail and re.search(r"[\u3400-\u9fff]", zh_tail.group(0)) else ""
         en = (m.group("en") or "").strip()
         if not en and not zh:

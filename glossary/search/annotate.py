@@ -16,12 +16,13 @@ the leftmost-longest matches in C (at each position the longest term wins);
 Latin matches must stand on word boundaries; where the two automata overlap,
 the longer match wins.
 
-The automata are cached per database engine and kept fresh by a stamp,
-``max(term.id)`` (a primary-key look-up): terms are never re-keyed in place
-(the services replace a changed text by a new row), so new terms go into a
-small second automaton, and past ``DELTA_LIMIT`` of them everything is rebuilt.
-Matched term ids are read back from the database before a match is accepted,
-so a term deleted since the build is never reported.
+The automata are cached per database engine and kept fresh by the glossary
+stamp, ``max(term.id)`` and ``max(revision.id)`` (two primary-key look-ups):
+terms are never re-keyed in place (the services replace a changed text by a new
+row), so new terms go into a small second automaton, which also covers the
+newest ``TAIL`` terms where SQLite reuses deleted ids; past ``DELTA_LIMIT`` new
+terms everything is rebuilt. Matched terms are read back from the database and
+must still spell the match, so a deleted or changed term is never reported.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from sqlalchemy.orm import Session
 from ..models import Term
 from ..textkeys import fold_common
 from .documents import concept_url
-from .term_index import max_term_id
+from .term_index import TAIL, glossary_stamp
 
 __all__ = [
     "DELTA_LIMIT",
@@ -138,23 +139,21 @@ class _Automata:
 
 
 class _Recognizer:
-    """A main automaton over the glossary and a small one over the terms added since.
+    """A main automaton over the glossary and a small one over the newest terms.
 
-    Adding terms rebuilds only the small one; past ``DELTA_LIMIT`` new terms, or when
-    the newest id goes down (a database emptied), everything is rebuilt. Deleted terms
-    stay in the automata and are dropped when their rows are read back.
+    The small one covers the terms added since the main one was built plus the newest
+    ``TAIL`` before that (where SQLite reuses the ids of deleted rows), and is rebuilt
+    whenever the stamp moves; past ``DELTA_LIMIT`` terms, everything is rebuilt.
     """
 
-    def __init__(self, session: Session, stamp: int) -> None:
-        self.main = _Automata(0, stamp).load(session)
+    def __init__(self, session: Session, stamp: tuple[int, int]) -> None:
+        self.main = _Automata(0, stamp[0]).load(session)
         self.delta: _Automata | None = None
+        self.stamp = stamp
 
-    @property
-    def max_id(self) -> int:
-        return self.delta.up_to_id if self.delta else self.main.up_to_id
-
-    def top_up(self, session: Session, stamp: int) -> None:
-        self.delta = _Automata(self.main.up_to_id, stamp).load(session)
+    def refresh(self, session: Session, stamp: tuple[int, int]) -> None:
+        self.delta = _Automata(max(0, self.main.up_to_id - TAIL), stamp[0]).load(session)
+        self.stamp = stamp
 
     def matches(self, text: str) -> list[tuple[int, int, int]]:
         folded, dashed = fold_for_matching(text), text.translate(_DASH_TABLE)
@@ -171,16 +170,17 @@ _LOCK = threading.Lock()
 
 def _recognizer(session: Session) -> _Recognizer:
     engine = session.get_bind()
-    stamp = max_term_id(session)
+    stamp = glossary_stamp(session)
     cached = _CACHE.get(engine)
-    if cached is not None and cached.max_id == stamp:
+    if cached is not None and cached.stamp == stamp:
         return cached
     with _LOCK:
         cached = _CACHE.get(engine)
-        if cached is None or stamp < cached.max_id or stamp - cached.main.up_to_id > DELTA_LIMIT:
+        if cached is None or stamp[0] < cached.main.up_to_id - TAIL or \
+                stamp[0] - cached.main.up_to_id > DELTA_LIMIT:
             cached = _CACHE[engine] = _Recognizer(session, stamp)
-        elif stamp > cached.max_id:
-            cached.top_up(session, stamp)
+        elif cached.stamp != stamp:
+            cached.refresh(session, stamp)
         return cached
 
 
@@ -194,62 +194,80 @@ _STATUS_RANK = {"preferred": 0, "admitted": 1, "deprecated": 2}
 
 
 _T = Term.__table__.c
-_OWNERS = select(_T.id, _T.concept_id, _T.lang).where(_T.id.in_(bindparam("ids", expanding=True)))
-_NAMES = select(_T.id, _T.concept_id, _T.lang, _T.kind, _T.status, _T.text).where(
-    _T.concept_id.in_(bindparam("ids", expanding=True)))
+# Every term of every concept that owns a matched term: the owners and the names in one read.
+_FAMILY = select(_T.id, _T.concept_id, _T.lang, _T.kind, _T.status, _T.text, _T.zh_hans, _T.zh_hant).where(
+    _T.concept_id.in_(select(_T.concept_id).where(_T.id.in_(bindparam("ids", expanding=True))).scalar_subquery()))
+_CHUNK = 2000
 
 
-def _in_chunks(session: Session, stmt: Any, ids: set[int]) -> list[Any]:
-    ordered, rows = sorted(ids), []
-    for i in range(0, len(ordered), 500):
-        rows.extend(session.connection().execute(stmt, {"ids": ordered[i:i + 500]}).all())
+def _terms_of_owners(session: Session, term_ids: set[int]) -> dict[int, Any]:
+    ordered, rows = sorted(term_ids), {}
+    for i in range(0, len(ordered), _CHUNK):
+        for row in session.connection().execute(_FAMILY, {"ids": ordered[i:i + _CHUNK]}):
+            rows[row.id] = row
     return rows
+
+
+def _still_matches(row: Any, span: str) -> bool:
+    """The stored term still spells what the automaton found (checked where ids can be reused)."""
+    written = fold_common(row.text)
+    if span.translate(_DASH_TABLE) == written.translate(_DASH_TABLE):
+        return True
+    folded = fold_for_matching(span)
+    return any(form and fold_for_matching(form) == folded for form in (written, row.zh_hans, row.zh_hant))
+
+
+def _recognize(session: Session, text: str) -> tuple[list[Annotation], dict[int, Any]]:
+    """The annotations, and the rows of every term of the concepts they belong to (by term id)."""
+    recognizer = _recognizer(session)
+    candidates = recognizer.matches(text)
+    if not candidates:
+        return [], {}
+    # Each matched term as it is now: a deleted one is not there; one whose id SQLite may have
+    # reused (the newest ids) must still spell the match.
+    terms = _terms_of_owners(session, {term_id for _, _, term_id in candidates})
+    suspect_above = recognizer.main.up_to_id - TAIL
+    taken = bytearray(len(text))
+    chosen = []
+    for start, end, term_id in sorted(candidates, key=lambda m: (m[0] - m[1], m[0])):
+        row = terms.get(term_id)
+        if row is None or any(taken[start:end]):
+            continue
+        if term_id > suspect_above and not _still_matches(row, text[start:end]):
+            continue
+        taken[start:end] = b"\x01" * (end - start)
+        chosen.append(Annotation(start, end, text[start:end], row.lang, term_id, row.concept_id))
+    chosen.sort(key=lambda a: a.start)
+    return chosen, terms
 
 
 def find_terms(session: Session, text: str) -> list[Annotation]:
     """Every glossary term in ``text``: longest wins, offsets in code points, in text order."""
-    candidates = _recognizer(session).matches(text)
-    if not candidates:
-        return []
-    # Which concept each matched term belongs to now; a deleted term is not there.
-    owner = {r.id: (r.concept_id, r.lang)
-             for r in _in_chunks(session, _OWNERS, {term_id for _, _, term_id in candidates})}
-    taken = bytearray(len(text))
-    chosen = []
-    for start, end, term_id in sorted(candidates, key=lambda m: (m[0] - m[1], m[0])):
-        if term_id not in owner or any(taken[start:end]):
-            continue
-        taken[start:end] = b"\x01" * (end - start)
-        concept_id, lang = owner[term_id]
-        chosen.append(Annotation(start, end, text[start:end], lang, term_id, concept_id))
-    chosen.sort(key=lambda a: a.start)
-    return chosen
+    return _recognize(session, text)[0]
 
 
-def _names(session: Session, concept_ids: set[int]) -> tuple[dict[tuple[int, str], str], dict[int, str]]:
-    """Preferred names by (concept id, lang), and every term's text by term id."""
-    best: dict[tuple[int, str], tuple[tuple[int, int, int], str]] = {}
-    texts: dict[int, str] = {}
-    for row in _in_chunks(session, _NAMES, concept_ids):
-        texts[row.id] = row.text
+def _preferred_names(terms: dict[int, Any]) -> dict[tuple[int, str], str]:
+    """Preferred full names by (concept id, lang)."""
+    best: dict[tuple[int, str], tuple[tuple[int, bool, int], str]] = {}
+    for row in terms.values():
         if row.kind == "abbreviation":
             continue
         rank = (_STATUS_RANK.get(row.status, 9), row.kind != "full", row.id)
         key = (row.concept_id, row.lang)
         if key not in best or rank < best[key][0]:
             best[key] = (rank, row.text)
-    return {key: name for key, (_, name) in best.items()}, texts
+    return {key: name for key, (_, name) in best.items()}
 
 
 def annotate_text(session: Session, text: str) -> list[dict[str, Any]]:
     """Plain dicts for the API: offsets, the matched text, the glossary term, the concept, the translation."""
-    found = find_terms(session, text)
-    names, texts = _names(session, {a.concept_id for a in found})
+    found, terms = _recognize(session, text)
+    names = _preferred_names(terms)
     results = []
     for a in found:
         zh, en = names.get((a.concept_id, "zh")), names.get((a.concept_id, "en"))
         results.append({
-            "start": a.start, "end": a.end, "text": a.text, "lang": a.lang, "term": texts.get(a.term_id),
+            "start": a.start, "end": a.end, "text": a.text, "lang": a.lang, "term": terms[a.term_id].text,
             "concept_id": a.concept_id, "zh": zh, "en": en, "translation": zh if a.lang == "en" else en,
             "url": concept_url(a.concept_id),
         })

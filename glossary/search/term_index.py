@@ -22,12 +22,15 @@ The index only proposes term ids. The caller re-reads those rows from the
 database and re-checks the match on the stored key, so a deleted or changed
 term can never be returned from a stale index.
 
-Freshness: one index per database engine, stamped with ``max(term.id)`` (a
-primary-key look-up, microseconds). Terms are never re-keyed in place — the
-services replace a changed text by a new row — so a larger stamp means "new
-terms were added": those rows are read and appended. A smaller stamp (a
-database emptied and refilled) rebuilds from scratch. The first query of a
-process pays the build (about 3 s at a million concepts; see bench/search.py).
+Freshness: one index per database engine, stamped with ``max(term.id)`` and
+``max(revision.id)`` (two primary-key look-ups, microseconds; every write through
+the services records a revision). Terms are never re-keyed in place — the
+services replace a changed text by a new row — so when the stamp moves, rows
+with new ids are appended, and the newest ``TAIL`` rows are compared with the
+keys the index holds for them, because SQLite gives a deleted newest row's id
+to the next insert. A stamp far below the index (a database emptied and
+refilled) rebuilds from scratch. The first query of a process pays the build
+(about 12 s at a million concepts; see bench/search.py).
 """
 
 from __future__ import annotations
@@ -45,9 +48,9 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from ..models import Term
+from ..models import Revision, Term
 
-__all__ = ["TermIndex", "max_term_id", "term_index"]
+__all__ = ["TAIL", "TermIndex", "glossary_stamp", "term_index"]
 
 _SEPARATOR = "\x00"
 
@@ -61,6 +64,9 @@ class TermIndex:
 
     def __init__(self) -> None:
         self.max_id = 0
+        self.stamp = (0, 0)
+        # The newest terms' keys by id, to notice a term changed under a reused id.
+        self._tail: dict[int, str] = {}
         self._zh_parts: list[str] = []
         self._zh_ids = array("q")
         # Bigram → positions in _zh_parts; one-character queries scan the joined keys instead.
@@ -80,6 +86,7 @@ class TermIndex:
         grams, postings = self._zh_grams, self._postings
         for term_id, lang, kind, key in rows:
             self.max_id = max(self.max_id, term_id)
+            self._tail[term_id] = key
             if not key:
                 continue
             if lang == "zh":
@@ -101,6 +108,8 @@ class TermIndex:
                         postings[word] = found = array("q")
                         new_words.append(word)
                     found.append(term_id)
+        if len(self._tail) > TAIL:
+            self._tail = dict(sorted(self._tail.items())[-TAIL:])
         if added_zh:
             self._zh_blob = _SEPARATOR + _SEPARATOR.join(self._zh_parts) + _SEPARATOR
         if new_words:
@@ -139,6 +148,9 @@ class TermIndex:
                 return
             position = blob.find(needle, starts[following])
 
+    def tail_key(self, term_id: int) -> str | None:
+        return self._tail.get(term_id)
+
     def has_word(self, word: str) -> bool:
         return word in self._postings
 
@@ -166,32 +178,46 @@ class TermIndex:
         return [w for _, w in near[:limit]]
 
     def postings(self, words: Iterable[str], limit: int) -> set[int]:
-        """Term ids having any of ``words`` (at most about ``limit``)."""
+        """Term ids having any of ``words`` (at most ``limit``: a common word is not read whole)."""
         found: set[int] = set()
         for word in words:
-            found.update(self._postings.get(word, ()))
-            if len(found) >= limit:
-                break
+            ids = self._postings.get(word)
+            if ids:
+                found.update(ids[:limit - len(found)])
+                if len(found) >= limit:
+                    break
         return found
 
+    def posting_size(self, words: Iterable[str]) -> int:
+        return sum(len(self._postings.get(w, ())) for w in words)
+
     def terms_with_words(self, word_sets: list[list[str]], limit: int) -> set[int]:
-        """Term ids that have, for every query word, one of its accepted words."""
-        ranked = sorted(word_sets, key=lambda ws: sum(len(self._postings.get(w, ())) for w in ws))
-        candidates: set[int] | None = None
-        for accepted in ranked:
-            ids = self.postings(accepted, limit * 10)
-            candidates = ids if candidates is None else candidates & ids
+        """Term ids that have, for every query word, one of its accepted words.
+
+        Candidates come from the rarest query word; the others filter them. Reading is
+        bounded, so a query of very common words sees only part of their terms.
+        """
+        ranked = sorted(word_sets, key=self.posting_size)
+        candidates = self.postings(ranked[0], limit * 5)
+        for accepted in ranked[1:]:
             if not candidates:
-                return set()
-        return set(list(candidates or ())[:limit])
+                break
+            candidates &= self.postings(accepted, limit * 50)
+        return set(sorted(candidates)[:limit])
 
 
-_MAX_ID = select(func.max(Term.__table__.c.id))
+_STAMP = select(select(func.max(Term.__table__.c.id)).scalar_subquery(),
+                select(func.max(Revision.__table__.c.id)).scalar_subquery())
+# How many of the newest terms are re-read when something changed without a new id: SQLite gives a
+# deleted newest row's id to the next insert, so a changed term can hide under an old id.
+TAIL = 1000
 
 
-def max_term_id(session: Session) -> int:
-    """The stamp: the newest term's id (a primary-key look-up)."""
-    return session.connection().scalar(_MAX_ID) or 0
+def glossary_stamp(session: Session) -> tuple[int, int]:
+    """``(max(term.id), max(revision.id))``: two primary-key look-ups. Every write through the
+    services records a revision, so any edit, addition or deletion changes the stamp."""
+    newest_term, newest_revision = session.connection().execute(_STAMP).one()
+    return newest_term or 0, newest_revision or 0
 
 
 def _rows_after(session: Session, after_id: int) -> Iterator[tuple[int, str, str, str]]:
@@ -207,18 +233,23 @@ _LOCK = threading.Lock()
 
 
 def term_index(session: Session) -> TermIndex:
-    """The current index for this session's database (built or topped up as needed)."""
+    """The current index for this session's database (built, topped up or patched as needed)."""
     engine = session.get_bind()
-    stamp = max_term_id(session)
+    stamp = glossary_stamp(session)
     index = _INDEXES.get(engine)
-    if index is not None and index.max_id == stamp:
+    if index is not None and index.stamp == stamp:
         return index
     with _LOCK:
         index = _INDEXES.get(engine)
-        if index is None or stamp < index.max_id:
+        if index is None or stamp[0] < index.max_id - TAIL:
             index = TermIndex()
             index.add(_rows_after(session, 0))
             _INDEXES[engine] = index
-        elif stamp > index.max_id:
-            index.add(_rows_after(session, index.max_id))
+        elif index.stamp != stamp:
+            # New ids are appended; the newest TAIL rows are compared with what the index holds,
+            # and any that changed under a reused id are added again (stale entries fail the check
+            # that every caller makes on the stored key).
+            index.add(row for row in _rows_after(session, max(0, index.max_id - TAIL))
+                      if index.tail_key(row[0]) != row[3])
+        index.stamp = stamp
         return index

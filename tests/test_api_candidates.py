@@ -1,0 +1,77 @@
+"""The review queue through the API: list, approve (optionally edited), reject."""
+
+from __future__ import annotations
+
+import pytest
+
+from glossary.models import Candidate, Evidence, Source
+from glossary.services.candidates import candidate_dedupe_key
+
+from .test_api_concepts import token_for
+from .test_api_openapi import assert_conforms
+
+
+def mined(db, zh: str, en: str, abbr: str = "", confidence: float = 0.8) -> Candidate:
+    source = db.session.query(Source).first() or Source(filename="review.txt", sha256="c" * 64)
+    sentence = f"已有研究发现{zh}（{en}）。"
+    candidate = Candidate(zh=zh, en=en, abbr=abbr, dedupe_key=candidate_dedupe_key(zh, en, abbr),
+                          confidence=confidence, count=2)
+    candidate.evidence.append(Evidence(source=source, term=zh, sentence=sentence, start=6, end=6 + len(zh)))
+    db.session.add(candidate)
+    db.session.commit()
+    return candidate
+
+
+@pytest.fixture()
+def queue(db):
+    return [mined(db, "褪黑素", "melatonin", confidence=0.9), mined(db, "视交叉上核", "suprachiasmatic nucleus",
+                                                                  "SCN", confidence=0.7)]
+
+
+def test_list_candidates(client, queue):
+    response = client.get("/api/v1/candidates")
+    assert response.status_code == 200
+    assert_conforms(response, "/candidates")
+    body = response.get_json()
+    assert body["total"] == 2 and [c["en"] for c in body["results"]] == ["melatonin", "suprachiasmatic nucleus"]
+    assert body["results"][0]["evidence"][0]["source"] == "review.txt"
+    assert client.get("/api/v1/candidates?status=rejected").get_json()["total"] == 0
+
+
+@pytest.mark.parametrize("query", ["status=maybe", "limit=0", "offset=-3", "limit=x"])
+def test_list_candidates_bad_parameters(client, query):
+    response = client.get(f"/api/v1/candidates?{query}")
+    assert response.status_code == 400
+    assert_conforms(response, "/candidates")
+
+
+def test_approve_and_reject(client, db, queue):
+    curator = token_for(db, "curator")
+    response = client.post(f"/api/v1/candidates/{queue[1].id}/approve", headers=curator,
+                           json={"zh": "视交叉上核", "domain": "neuroscience"})
+    assert response.status_code == 200
+    assert_conforms(response, "/candidates/{candidate_id}/approve", "post")
+    assert response.get_json()["abbreviations"] == ["SCN"] and response.get_json()["domain"] == "neuroscience"
+    response = client.post(f"/api/v1/candidates/{queue[0].id}/reject", headers=curator)
+    assert response.status_code == 200
+    assert_conforms(response, "/candidates/{candidate_id}/reject", "post")
+    assert response.get_json()["status"] == "rejected"
+    again = client.post(f"/api/v1/candidates/{queue[0].id}/approve", headers=curator)
+    assert again.status_code == 409
+    assert_conforms(again, "/candidates/{candidate_id}/approve", "post")
+    assert client.get("/api/v1/search?q=SCN").get_json()["results"][0]["concept"]["zh"] == "视交叉上核"
+
+
+def test_review_needs_a_curator(client, db, queue):
+    assert client.post(f"/api/v1/candidates/{queue[0].id}/approve").status_code == 401
+    response = client.post(f"/api/v1/candidates/{queue[0].id}/reject", headers=token_for(db, "viewer"))
+    assert response.status_code == 403
+    assert_conforms(response, "/candidates/{candidate_id}/reject", "post")
+
+
+def test_review_unknown_or_bad_ids(client, db):
+    curator = token_for(db, "curator")
+    response = client.post("/api/v1/candidates/404/approve", headers=curator)
+    assert response.status_code == 404
+    assert_conforms(response, "/candidates/{candidate_id}/approve", "post")
+    assert client.post("/api/v1/candidates/x/reject", headers=curator).status_code == 400
