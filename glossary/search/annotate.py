@@ -117,7 +117,8 @@ class _Automata:
         t = Term.__table__.c
         stmt = (select(t.id, t.lang, t.kind, t.text, t.zh_hans, t.zh_hant)
                 .where(t.id > self.after_id, t.id <= self.up_to_id).order_by(t.id))
-        for row in session.connection().execution_options(yield_per=50_000).execute(stmt):
+        # Per statement: Connection.execution_options() would change the session's connection for good.
+        for row in session.connection().execute(stmt, execution_options={"yield_per": 50_000}):
             self.add(*row)
         for automaton in (self.folded, self.exact):
             if len(automaton):

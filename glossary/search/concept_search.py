@@ -44,7 +44,7 @@ from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import ColumnElement, and_, bindparam, case, func, literal, select, union_all
+from sqlalchemy import BigInteger, ColumnElement, and_, bindparam, case, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from ..models import Term
@@ -113,14 +113,19 @@ def _prefix_values(name: str, value: str) -> dict[str, str]:
     return {f"{name}_lo": value, f"{name}_hi": value + _TOP, f"{name}_like": _like_escape(value) + "%"}
 
 
+def _big(value: int) -> Any:
+    return literal(value, BigInteger)
+
+
 def _rank(tier: Any, form: str) -> Any:
+    """The packed rank as a 64-bit integer (typed as such: PostgreSQL would overflow an int4)."""
     status = case((_T.status == "preferred", 0), (_T.status == "admitted", 1), else_=2)
-    count = func.coalesce(_T.count, 0)
-    count = case((count > _COUNT_CAP, _COUNT_CAP), else_=count)
+    count = cast(func.coalesce(_T.count, 0), BigInteger)
+    count = case((count > _big(_COUNT_CAP), _big(_COUNT_CAP)), else_=count)
     length = func.length(_T.key)
     length = case((length > _LENGTH_CAP, _LENGTH_CAP), else_=length)
-    return (((tier * 4 + _FORMS[form][0]) * 3 + status) * (_COUNT_CAP + 1) + (_COUNT_CAP - count)) \
-        * (_LENGTH_CAP + 1) + length
+    head = cast((tier * 4 + _FORMS[form][0]) * 3 + status, BigInteger)
+    return (head * _big(_COUNT_CAP + 1) + (_big(_COUNT_CAP) - count)) * _big(_LENGTH_CAP + 1) + length
 
 
 def _form(form: str, tier: Any, *where: ColumnElement[bool], order: Any) -> Any:

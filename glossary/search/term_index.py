@@ -223,7 +223,7 @@ def glossary_stamp(session: Session) -> tuple[int, int]:
 def _rows_after(session: Session, after_id: int) -> Iterator[tuple[int, str, str, str]]:
     t = Term.__table__.c
     stmt = select(t.id, t.lang, t.kind, t.key).where(t.id > after_id).order_by(t.id)
-    result = session.connection().execution_options(yield_per=50_000).execute(stmt)
+    result = session.connection().execute(stmt, execution_options={"yield_per": 50_000})
     for rows in result.partitions():
         yield from rows
 
