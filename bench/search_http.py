@@ -35,8 +35,9 @@ from glossary import create_app
 from glossary.extensions import db
 
 
-def add_glossary(instance: Path, concepts: int) -> list[str]:
-    """Load ``concepts`` synthetic concepts into the served database; return search paths to use."""
+def add_glossary(instance: Path, concepts: int) -> tuple[list[str], list[str]]:
+    """Load ``concepts`` synthetic concepts into the served database; return search paths to use:
+    300 that repeat (as popular queries do) and a long list of distinct ones (every one a cache miss)."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'glossary.sqlite3'}",
                       "SECRET_KEY": "bench", "TESTING": True})
     with app.app_context():
@@ -48,9 +49,12 @@ def add_glossary(instance: Path, concepts: int) -> list[str]:
         bulk_load(data)
         rng = random.Random(3)
         paths = [f"/api/v1/search?q={quote(q)}" for form in FORMS for q in queries(data, form, 20, rng)]
+        distinct = list(dict.fromkeys(f"/api/v1/search?q={quote(q)}"
+                                      for form in FORMS for q in queries(data, form, 1500, rng)))
         db.engine.dispose()
     rng.shuffle(paths)
-    return paths
+    rng.shuffle(distinct)
+    return paths, distinct
 
 
 def client(base_port: int, paths: list[str], seconds: float, queue) -> None:
@@ -104,7 +108,7 @@ def main() -> int:
     with serve(workers=2, threads=4) as server:
         port = int(server.base_url.rsplit(":", 1)[1])
         started = time.perf_counter()
-        paths = add_glossary(server.instance, args.concepts)
+        paths, distinct = add_glossary(server.instance, args.concepts)
         print(f"glossary: starter + {args.concepts:,} synthetic concepts loaded in "
               f"{time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
@@ -112,12 +116,16 @@ def main() -> int:
         print(f"warm-up (index built in each worker) {time.perf_counter() - started:.1f} s")
         ping, ping_errors, ping_ms = measure(port, ["/api/v1/ping"], args.seconds, args.clients)
         search, search_errors, search_ms = measure(port, paths, args.seconds, args.clients)
+        # Distinct queries: each client takes its own slice, so no answer is served twice.
+        cold, cold_errors, cold_ms = measure(port, distinct, args.seconds, args.clients)
     print(f"gunicorn 2 workers x 4 threads on 127.0.0.1, {args.clients} keep-alive clients, {args.seconds:.0f} s each")
-    print(f"GET /api/v1/ping    {ping:8.1f} req/s  median {ping_ms:.1f} ms  errors {ping_errors}")
-    print(f"GET /api/v1/search  {search:8.1f} req/s  median {search_ms:.1f} ms  errors {search_errors}"
-          f"  ({len(paths)} queries of {len(FORMS)} forms)")
-    print(f"ratio search/ping   {search / ping:.2f}  (goal ≥ 0.8)")
-    return 0 if not (ping_errors or search_errors) else 1
+    print(f"GET /api/v1/ping             {ping:8.1f} req/s  median {ping_ms:5.1f} ms  errors {ping_errors}")
+    print(f"GET /api/v1/search repeated  {search:8.1f} req/s  median {search_ms:5.1f} ms  errors {search_errors}"
+          f"  ({len(paths)} queries of {len(FORMS)} forms, answers cached)")
+    print(f"GET /api/v1/search distinct  {cold:8.1f} req/s  median {cold_ms:5.1f} ms  errors {cold_errors}"
+          f"  ({len(distinct):,} queries, never repeated: every one computed)")
+    print(f"ratio search/ping: repeated {search / ping:.2f}, distinct {cold / ping:.2f}  (goal ≥ 0.8)")
+    return 0 if not (ping_errors or search_errors or cold_errors) else 1
 
 
 if __name__ == "__main__":

@@ -179,3 +179,12 @@ def test_check_through_the_api(client, glossary):
     body = response.get_json()
     assert [i["kind"] for i in body["results"]] == ["used_before_definition"]
     assert body["results"][0]["start"] == 0 and body["total"] == 1
+
+
+def test_cached_answers_follow_every_write(client, glossary, db):
+    from glossary.services.concepts import update_concept
+
+    assert client.get("/api/v1/search?q=HPA").get_json()["results"][0]["concept"]["domain"] == "test"
+    update_concept(db.session, glossary["下丘脑-垂体-肾上腺轴"], {"domain": "stress"}, None, 1)
+    db.session.commit()
+    assert client.get("/api/v1/search?q=HPA").get_json()["results"][0]["concept"]["domain"] == "stress"

@@ -9,11 +9,12 @@ they carry a bearer token.
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+from typing import Any, NamedTuple
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
-__all__ = ["CORS_ENDPOINTS", "cached_json", "register_cors"]
+__all__ = ["CORS_ENDPOINTS", "JsonBody", "cached_body", "cached_json", "json_body_of", "register_cors"]
 
 # Endpoint names (without the blueprint prefix) that browsers on other sites may call.
 CORS_ENDPOINTS = frozenset({
@@ -33,6 +34,26 @@ def cached_json(payload: Any, *, max_age: int = 30, public: bool = True) -> Resp
     response.add_etag()
     scope = "public" if public else "private"
     response.headers["Cache-Control"] = f"{scope}, max-age={max_age}"
+    return response.make_conditional(request)
+
+
+class JsonBody(NamedTuple):
+    """A serialized JSON answer and its ETag, ready to be served again."""
+
+    data: bytes
+    etag: str
+
+
+def json_body_of(payload: Any) -> JsonBody:
+    data = current_app.json.dumps(payload).encode("utf-8") + b"\n"
+    return JsonBody(data, hashlib.sha1(data, usedforsecurity=False).hexdigest())
+
+
+def cached_body(body: JsonBody, *, max_age: int = 30) -> Response:
+    """Serve a prepared JSON body with its ``ETag``; ``304`` when the client has it."""
+    response = Response(body.data, mimetype="application/json")
+    response.set_etag(body.etag)
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
     return response.make_conditional(request)
 
 

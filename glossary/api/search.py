@@ -18,9 +18,10 @@ from ..search import (
     lookup_terms,
     search_concepts,
 )
+from ..search.result_cache import remember
 from . import bp, json_body
 from .params import int_arg, text_field
-from .responses import cached_json
+from .responses import cached_body, cached_json, json_body_of
 
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
@@ -39,13 +40,19 @@ def search():
         raise ServiceError(f"lang must be one of {', '.join(LANG_FILTERS)}.", code="bad_parameter")
     limit = int_arg("limit", 20, minimum=1, maximum=MAX_LIMIT, clamp=True)
     offset = int_arg("offset", 0, minimum=0, maximum=MAX_OFFSET)
+    body = remember(db.session, ("api.search", query, lang, limit, offset),
+                    lambda: json_body_of(_search_page(query, lang, limit, offset)))
+    return cached_body(body)
+
+
+def _search_page(query: str, lang: str | None, limit: int, offset: int) -> dict:
     page = search_concepts(db.session, query, lang=lang, limit=limit, offset=offset)
     results = [{
         "concept": concept_document(hit.concept),
         "match": {"kind": hit.match_kind, "field": hit.field, "score": hit.score,
                   "term": hit.matched_term.text if hit.matched_term is not None else None},
     } for hit in page.results]
-    return cached_json({"results": results, "total": page.total})
+    return {"results": results, "total": page.total}
 
 
 @bp.get("/abbreviations/<path:abbr>")
