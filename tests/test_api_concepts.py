@@ -148,3 +148,12 @@ def test_writes_are_searchable_at_once(client, curator):
     client.post("/api/v1/concepts", json=NEW_CONCEPT, headers=curator)
     assert client.get("/api/v1/search?q=血管升").get_json()["results"][0]["concept"]["en"] == "vasopressin"
     assert client.post("/api/v1/annotate", json={"text": "血管升压素"}).get_json()["total"] == 1
+
+
+@pytest.mark.parametrize("term", [{"text": "x", "lang": {}}, {"text": "x", "kind": 3}, {"text": "x", "status": []},
+                                  {"text": "x", "lang": ""},
+                                  {"text": "x", "count": 2**64}])
+def test_malformed_term_fields_are_422_not_500(client, curator, term):
+    response = client.post("/api/v1/concepts", headers=curator, json={"terms": [term]})
+    assert response.status_code == 422
+    assert_conforms(response, "/concepts", "post")

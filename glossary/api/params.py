@@ -16,7 +16,7 @@ _MAX_ID = 2**53  # larger ids cannot exist and would overflow a database integer
 def int_arg(name: str, default: int, *, minimum: int, maximum: int, clamp: bool = False) -> int:
     """A whole-number query parameter; above ``maximum`` it is clamped or refused."""
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     try:
         value = int(raw)

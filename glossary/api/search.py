@@ -35,7 +35,7 @@ def search():
         raise ServiceError("Say what to look for: /api/v1/search?q=…", code="bad_parameter")
     if len(query) > MAX_QUERY_LENGTH:
         raise ServiceError(f"q is longer than {MAX_QUERY_LENGTH} characters.", code="bad_parameter")
-    lang = request.args.get("lang") or None
+    lang = request.args.get("lang")
     if lang is not None and lang not in LANG_FILTERS:
         raise ServiceError(f"lang must be one of {', '.join(LANG_FILTERS)}.", code="bad_parameter")
     limit = int_arg("limit", 20, minimum=1, maximum=MAX_LIMIT, clamp=True)
