@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from array import array
 from dataclasses import dataclass
 from typing import Any
@@ -55,13 +54,16 @@ __all__ = [
 ]
 
 MAX_ANNOTATE_CHARS = 200_000
-_FOLD_TABLE = str.maketrans({c: " " for c in "-/_\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d\u00a0\t\n\r"})
+# Fullwidth ASCII (Ｈ, （) as ASCII, lower-cased; dashes, slashes, underscores and blanks as spaces.
+_FOLD_TABLE = str.maketrans({
+    **{chr(code): chr(code - 0xFEE0).lower() for code in range(0xFF01, 0xFF5F)},
+    **{c: " " for c in "-/_\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d\u00a0\t\n\r"},
+})
 _DASH_TABLE = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d"})
 _LATIN_WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f\u0370-\u03ff]")
 # Automaton values are ints (term index << 10 | pattern length): no tuple per pattern for the GC to walk.
 _LENGTH_BITS = 10
 _LENGTH_MASK = (1 << _LENGTH_BITS) - 1
-_FULLWIDTH = re.compile("[\uff01-\uff5e]")
 _SHORT_CAPS = re.compile(r"^[A-Z0-9][A-Z0-9\-]{0,5}$")
 
 
@@ -70,10 +72,7 @@ def fold_for_matching(text: str) -> str:
     folded = text.lower()
     if len(folded) != len(text):  # a few letters lower-case to two code points (İ)
         folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    folded = folded.translate(_FOLD_TABLE)
-    if _FULLWIDTH.search(folded):
-        folded = "".join(unicodedata.normalize("NFKC", c) if "\uff01" <= c <= "\uff5e" else c for c in folded)
-    return folded
+    return folded.translate(_FOLD_TABLE)
 
 
 @dataclass(frozen=True)
