@@ -195,16 +195,17 @@ _STATUS_RANK = {"preferred": 0, "admitted": 1, "deprecated": 2}
 
 _T = Term.__table__.c
 # Every term of every concept that owns a matched term: the owners and the names in one read.
-_FAMILY = select(_T.id, _T.concept_id, _T.lang, _T.kind, _T.status, _T.text, _T.zh_hans, _T.zh_hant).where(
+_FAMILY = select(_T.id, _T.concept_id, _T.lang, _T.kind, _T.status, _T.text).where(
     _T.concept_id.in_(select(_T.concept_id).where(_T.id.in_(bindparam("ids", expanding=True))).scalar_subquery()))
+# The spellings of terms whose ids SQLite may have handed on (the newest), to check them.
+_SPELLINGS = select(_T.id, _T.text, _T.zh_hans, _T.zh_hant).where(_T.id.in_(bindparam("ids", expanding=True)))
 _CHUNK = 2000
 
 
-def _terms_of_owners(session: Session, term_ids: set[int]) -> dict[int, Any]:
+def _rows_by_id(session: Session, stmt: Any, term_ids: set[int]) -> dict[int, Any]:
     ordered, rows = sorted(term_ids), {}
     for i in range(0, len(ordered), _CHUNK):
-        for row in session.connection().execute(_FAMILY, {"ids": ordered[i:i + _CHUNK]}):
-            rows[row.id] = row
+        rows.update((row.id, row) for row in session.connection().execute(stmt, {"ids": ordered[i:i + _CHUNK]}))
     return rows
 
 
@@ -225,15 +226,17 @@ def _recognize(session: Session, text: str) -> tuple[list[Annotation], dict[int,
         return [], {}
     # Each matched term as it is now: a deleted one is not there; one whose id SQLite may have
     # reused (the newest ids) must still spell the match.
-    terms = _terms_of_owners(session, {term_id for _, _, term_id in candidates})
+    matched = {term_id for _, _, term_id in candidates}
+    terms = _rows_by_id(session, _FAMILY, matched)
     suspect_above = recognizer.main.up_to_id - TAIL
+    spellings = _rows_by_id(session, _SPELLINGS, {i for i in matched if i > suspect_above and i in terms})
     taken = bytearray(len(text))
     chosen = []
     for start, end, term_id in sorted(candidates, key=lambda m: (m[0] - m[1], m[0])):
         row = terms.get(term_id)
         if row is None or any(taken[start:end]):
             continue
-        if term_id > suspect_above and not _still_matches(row, text[start:end]):
+        if term_id in spellings and not _still_matches(spellings[term_id], text[start:end]):
             continue
         taken[start:end] = b"\x01" * (end - start)
         chosen.append(Annotation(start, end, text[start:end], row.lang, term_id, row.concept_id))
