@@ -3,7 +3,8 @@
 Builds the glossary in a temporary SQLite database with Core ``insert()``
 executemany, every key computed in bulk (pinyin per character once, OpenCC on
 one joined string), then prints p50/p95 per query form, the time to annotate a
-10,000-character mixed text, the index build times and the bulk-load time.
+10,000-character mixed text and to look up 1,000 terms, the index build times
+and the bulk-load time.
 
     .venv/bin/python bench/search.py                 # 1,000,000 concepts (about 2-3 minutes in all)
     .venv/bin/python bench/search.py --concepts 20000
@@ -36,7 +37,7 @@ from sqlalchemy import insert, text
 from glossary import create_app
 from glossary.extensions import db
 from glossary.models import Concept, Term
-from glossary.search import annotate_text, search_concepts
+from glossary.search import annotate_text, lookup_terms, search_concepts
 from glossary.search.annotate import find_terms
 from glossary.search.query import toneless_pinyin
 from glossary.search.term_index import term_index
@@ -282,6 +283,17 @@ def run(concepts: int, samples: int) -> None:
                 session.rollback()
             p50, p95 = percentiles(timings)
             print(f"\nannotate 10,000 mixed characters: p50 {p50:.1f} ms, p95 {p95:.1f} ms ({matches} terms found)")
+            timings, found = [], 0
+            for _ in range(10):
+                terms = [make_query(form, rng.choice(data.zh), rng.choice(data.en), rng.choice(data.abbr), rng)
+                         for form in ("zh exact", "zh-Hant exact", "en exact", "abbr exact", "en fuzzy")
+                         for _ in range(200)]
+                start = time.perf_counter()
+                found = sum(bool(r["concepts"]) for r in lookup_terms(session, terms))
+                timings.append((time.perf_counter() - start) * 1000)
+                session.rollback()
+            p50, p95 = percentiles(timings)
+            print(f"lookup of 1,000 terms: p50 {p50:.1f} ms, p95 {p95:.1f} ms ({found} of 1,000 found)")
             db.engine.dispose()
 
 
