@@ -52,7 +52,7 @@ def json_body() -> dict[str, Any]:
 
 
 # The endpoints, one module per resource; imported last because they use ``bp``.
-from . import candidates, concepts, docs, documents, search  # noqa: E402, F401
+from . import candidates, concepts, docs, documents, export, search  # noqa: E402, F401
 from .responses import register_cors  # noqa: E402
 
 register_cors(bp)

@@ -25,7 +25,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
 from ..errors import ValidationFailed
-from ..formats import empty_glossary
+from ..formats import FORMATS, empty_glossary, export_glossary
 from ..models import CONCEPT_STATUSES, Concept, Evidence, Source, Term, User, utcnow
 from .concepts import concept_snapshot, validate_terms
 from .revisions import record_revision
@@ -83,6 +83,25 @@ def export_glossary_data(session: Session, status: str | None = None, *, exporte
         for _, s in sorted(sources.items())
     ]
     return data
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """A glossary export ready to download."""
+
+    data: bytes
+    media_type: str
+    filename: str
+
+
+def export_file(session: Session, fmt: str, direction: str | None = None, status: str | None = None,
+                name: str | None = None) -> ExportFile:
+    """Export the glossary as ``fmt`` with a download name like ``glossary-csv-approved-2026-11-22.csv``."""
+    raw = export_glossary(export_glossary_data(session, status=status), fmt, direction)
+    info = FORMATS[fmt]
+    parts = ["glossary", name or (fmt if fmt != "tbx" else "tbx-basic"), status or "all",
+             datetime.now(UTC).strftime("%Y-%m-%d")]
+    return ExportFile(raw, info.media_type, f"{'-'.join(parts)}.{info.extension}")
 
 
 def _term_data(term: Term) -> dict[str, Any]:

@@ -20,7 +20,6 @@ import re
 import secrets
 import time
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, request
@@ -31,9 +30,9 @@ from wtforms import HiddenField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length
 
 from ..extensions import db
-from ..formats import DIRECTIONS, FORMATS, FormatError, ParsedGlossary, export_glossary, parse_glossary, parse_mapping
+from ..formats import DIRECTIONS, FORMATS, FormatError, ParsedGlossary, parse_glossary, parse_mapping
 from ..models import CONCEPT_STATUSES
-from ..services.interchange import export_glossary_data, import_glossary
+from ..services.interchange import export_file, import_glossary
 from .forms import role_required
 
 bp = Blueprint("interchange", __name__)
@@ -293,15 +292,8 @@ def export_page():
     if not form.validate():
         return render_template("interchange/export.html", form=form), 400
     fmt, direction = EXPORTS[form.format.data]
-    status = form.status.data or None
-    raw = export_glossary(export_glossary_data(db.session, status=status), fmt, direction)
-    info = FORMATS[fmt]
-    parts = [
-        "glossary",
-        form.format.data if fmt != "tbx" else "tbx-basic",
-        status or "all",
-        datetime.now(UTC).strftime("%Y-%m-%d"),
-    ]
-    response = current_app.response_class(raw, content_type=info.media_type)
-    response.headers.set("Content-Disposition", "attachment", filename=f"{'-'.join(parts)}.{info.extension}")
+    name = form.format.data if fmt != "tbx" else None
+    download = export_file(db.session, fmt, direction, form.status.data or None, name=name)
+    response = current_app.response_class(download.data, content_type=download.media_type)
+    response.headers.set("Content-Disposition", "attachment", filename=download.filename)
     return response
