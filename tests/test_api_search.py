@@ -188,3 +188,15 @@ def test_cached_answers_follow_every_write(client, glossary, db):
     update_concept(db.session, glossary["下丘脑-垂体-肾上腺轴"], {"domain": "stress"}, None, 1)
     db.session.commit()
     assert client.get("/api/v1/search?q=HPA").get_json()["results"][0]["concept"]["domain"] == "stress"
+
+
+def test_lookup_names_at_most_ten_concepts_a_term(client, db):
+    from glossary.services.concepts import create_concept
+
+    for i in range(12):
+        create_concept(db.session, {"terms": [{"text": f"概念{i:02d}"}, {"text": "PD", "kind": "abbreviation",
+                                                                      "lang": "en", "count": i}]}, None)
+    db.session.commit()
+    (result,) = client.post("/api/v1/lookup", json={"terms": ["pd"]}).get_json()["results"]
+    assert result["total"] == 12 and len(result["concepts"]) == 10
+    assert result["concepts"][0]["zh"] == "概念11"  # the most often seen first

@@ -19,9 +19,11 @@ from ..models import Term
 from ..textkeys import abbr_key, english_key, fold_common, has_cjk, zh_key
 from .documents import load_concept_documents
 
-__all__ = ["MAX_LOOKUP_TERMS", "expand_abbreviation", "lookup_terms"]
+__all__ = ["CONCEPTS_PER_TERM", "MAX_LOOKUP_TERMS", "expand_abbreviation", "lookup_terms"]
 
 MAX_LOOKUP_TERMS = 5000
+# An ambiguous abbreviation can stand for hundreds of concepts: a batch answer names the most seen.
+CONCEPTS_PER_TERM = 10
 _CHUNK = 500
 
 
@@ -65,25 +67,31 @@ def _keys_for(term: str) -> list[tuple[str, str]]:
 
 
 def lookup_terms(session: Session, terms: Sequence[str]) -> list[dict[str, Any]]:
-    """For each term (in order), the concepts having a term with the same key."""
+    """For each term (in order), the concepts having a term with the same key: at most
+    ``CONCEPTS_PER_TERM``, those whose matching term was seen most first, and how many there are."""
     wanted: dict[str, set[str]] = defaultdict(set)
     per_term = [_keys_for(t) for t in terms]
     for pairs in per_term:
         for lang, key in pairs:
             wanted[lang].add(key)
-    concepts_by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
+    # (lang, key) → {concept id: how often its matching term was seen}
+    found: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
     for lang, keys in wanted.items():
         ordered = sorted(keys)
         for i in range(0, len(ordered), _CHUNK):
-            stmt = (select(Term.lang, Term.key, Term.concept_id)
-                    .where(Term.lang == lang, Term.key.in_(ordered[i:i + _CHUNK])).order_by(Term.id))
+            stmt = (select(Term.lang, Term.key, Term.concept_id, Term.count)
+                    .where(Term.lang == lang, Term.key.in_(ordered[i:i + _CHUNK])))
             for row in session.execute(stmt):
-                ids = concepts_by_key[(row.lang, row.key)]
-                if row.concept_id not in ids:
-                    ids.append(row.concept_id)
-    documents = load_concept_documents(session, {cid for ids in concepts_by_key.values() for cid in ids})
-    results = []
-    for term, pairs in zip(terms, per_term, strict=True):
-        ids = list(dict.fromkeys(cid for pair in pairs for cid in concepts_by_key.get(pair, ())))
-        results.append({"term": term, "concepts": [documents[i] for i in ids if i in documents]})
-    return results
+                seen = found[(row.lang, row.key)]
+                seen[row.concept_id] = max(seen.get(row.concept_id, 0), row.count or 0)
+    answers = []
+    for pairs in per_term:
+        merged: dict[int, int] = {}
+        for pair in pairs:
+            for concept_id, count in found.get(pair, {}).items():
+                merged[concept_id] = max(merged.get(concept_id, 0), count)
+        best = sorted(merged, key=lambda cid: (-merged[cid], cid))
+        answers.append((best[:CONCEPTS_PER_TERM], len(best)))
+    documents = load_concept_documents(session, {cid for ids, _ in answers for cid in ids})
+    return [{"term": term, "concepts": [documents[i] for i in ids if i in documents], "total": total}
+            for term, (ids, total) in zip(terms, answers, strict=True)]

@@ -30,7 +30,7 @@ with new ids are appended, and the newest ``TAIL`` rows are compared with the
 keys the index holds for them, because SQLite gives a deleted newest row's id
 to the next insert. A stamp far below the index (a database emptied and
 refilled) rebuilds from scratch. The first query of a process pays the build
-(about 12 s at a million concepts; see bench/search.py).
+(about 13 s at a million concepts; see bench/search.py).
 """
 
 from __future__ import annotations
