@@ -49,7 +49,8 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(BIN)/python bench/mine.py
 	$(BIN)/python bench/search.py
-	$(BIN)/python bench/http.py
+	$(BIN)/python bench/search_http.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -93,3 +93,11 @@ def test_restoring_a_deleted_concept_links_its_evidence_again(db):
     revert_revision(db.session, concept_history(db.session, concept_id)[0].id, None)
     db.session.commit()
     assert [e.sentence for e in db.session.get(Concept, concept_id).evidence] == ["催产素（oxytocin）"]
+
+
+@pytest.mark.parametrize("bad", [{"text": "催产素", "lang": ["zh"]}, {"text": "HPA", "kind": 7},
+                                 {"text": "HPA", "status": {"x": 1}}, {"text": "HPA", "count": 2**40},
+                                 {"text": "HPA", "count": -1}, {"text": "HPA", "count": True}])
+def test_malformed_term_fields_are_refused(db, bad):
+    with pytest.raises(ValidationFailed):
+        create_concept(db.session, {"terms": [bad]}, actor=None)

@@ -32,6 +32,7 @@ from .revisions import record_revision
 EDITABLE_FIELDS = ("domain", "definition", "note", "status")
 MAX_TERM_LENGTH = 500
 MAX_TERMS = 200
+MAX_COUNT = 2**31 - 1  # what every database's INTEGER column holds
 
 
 def concept_snapshot(concept: Concept) -> dict[str, Any]:
@@ -75,6 +76,9 @@ def validate_terms(raw_terms: Any) -> list[dict[str, Any]]:
         text = _clean_text(raw.get("text"), f"{where}.text", MAX_TERM_LENGTH)
         if not text:
             raise ValidationFailed(f"{where}.text is empty.", details={"field": where})
+        for field in ("kind", "lang", "status"):
+            if raw.get(field) is not None and not isinstance(raw[field], str):
+                raise ValidationFailed(f"{where}.{field} must be text.", details={"field": where})
         kind = raw.get("kind") or "full"
         lang = raw.get("lang") or ("zh" if has_cjk(text) else "en")
         status = raw.get("status") or "preferred"
@@ -89,8 +93,9 @@ def validate_terms(raw_terms: Any) -> list[dict[str, Any]]:
             raise ValidationFailed(f"{where}: a Chinese term must contain Chinese characters.",
                                    details={"field": where})
         count = raw.get("count") or 0
-        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            raise ValidationFailed(f"{where}.count must be a whole number ≥ 0.", details={"field": where})
+        if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= MAX_COUNT:
+            raise ValidationFailed(f"{where}.count must be a whole number from 0 to {MAX_COUNT}.",
+                                   details={"field": where})
         identity = (lang, kind, text)
         if identity in seen:
             continue
