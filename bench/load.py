@@ -49,9 +49,10 @@ def client(base: str, token: str, seconds: float, seed: int, queue) -> None:
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     latencies, errors, conflicts, statuses = [], 0, 0, {}
     concept_ids = []
-    status, data, _ = _request(conn, "GET", "/api/v1/search?q=" + quote("a") + "&limit=50")
-    if status == 200:
-        concept_ids = [c["id"] for c in json.loads(data)["results"]]
+    for query in ("a", "e", "受体"):  # some concepts to edit: the answers are {"concept", "match"}
+        status, data, _ = _request(conn, "GET", "/api/v1/search?limit=50&q=" + quote(query))
+        if status == 200:
+            concept_ids += [hit["concept"]["id"] for hit in json.loads(data)["results"]]
     stop = time.monotonic() + seconds
     while time.monotonic() < stop:
         roll = rng.random()
