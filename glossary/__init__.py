@@ -13,6 +13,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from .config import check_secret_key, load_config
 from .extensions import csrf, db, limiter, login_manager, migrate
@@ -42,6 +43,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to do that."
 
+    # Ids in page URLs stop where the database's integers do: /concepts/99999999999 is a 404.
+    app.url_map.converters["int"] = DatabaseIdConverter
     from . import models  # noqa: F401 - registers the tables with the metadata
     from .api import bp as api_bp
     from .cli import register_commands
@@ -56,6 +59,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_security_headers(app)
     register_commands(app)
     return app
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:…>`` bounded by the largest id any back end can store."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        from .models import MAX_DB_INT
+
+        kwargs.setdefault("max", MAX_DB_INT)
+        super().__init__(url_map, *args, **kwargs)
 
 
 @event.listens_for(Engine, "connect")

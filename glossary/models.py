@@ -32,6 +32,8 @@ TERM_STATUSES = ("preferred", "admitted", "deprecated")
 CONCEPT_STATUSES = ("draft", "approved")
 CANDIDATE_STATUSES = ("new", "approved", "rejected", "merged")
 ROLES = ("viewer", "curator", "admin")
+# The largest value an INTEGER column holds on every back end (PostgreSQL's is 32-bit).
+MAX_DB_INT = 2**31 - 1
 
 
 def utcnow() -> datetime:

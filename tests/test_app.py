@@ -88,3 +88,15 @@ def test_sqlite_runs_in_wal_with_foreign_keys(db):
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
+
+
+@pytest.mark.parametrize("path", ["/concepts/2147483648", "/concepts/3788165236895378", "/concepts/2147483647"])
+def test_ids_beyond_the_database_integer_are_simply_unknown(client, path):
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/v1/concepts/3788165236895378", "/api/v1/concepts/2147483648"])
+def test_api_ids_beyond_the_database_integer_are_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"

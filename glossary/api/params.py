@@ -7,10 +7,11 @@ from typing import Any
 from flask import request
 
 from ..errors import ServiceError
+from ..models import MAX_DB_INT
 
 __all__ = ["int_arg", "parse_id", "text_field"]
 
-_MAX_ID = 2**53  # larger ids cannot exist and would overflow a database integer
+_MAX_ID = MAX_DB_INT  # larger ids cannot exist, and would overflow the database's integer
 
 
 def int_arg(name: str, default: int, *, minimum: int, maximum: int, clamp: bool = False) -> int:

@@ -17,6 +17,7 @@ from ..errors import Conflict, NotFound, ValidationFailed
 from ..models import (
     CONCEPT_STATUSES,
     LANGS,
+    MAX_DB_INT,
     TERM_KINDS,
     TERM_STATUSES,
     Concept,
@@ -32,7 +33,7 @@ from .revisions import record_revision
 EDITABLE_FIELDS = ("domain", "definition", "note", "status")
 MAX_TERM_LENGTH = 500
 MAX_TERMS = 200
-MAX_COUNT = 2**31 - 1  # what every database's INTEGER column holds
+MAX_COUNT = MAX_DB_INT
 
 
 def concept_snapshot(concept: Concept) -> dict[str, Any]:
@@ -77,7 +78,7 @@ def validate_terms(raw_terms: Any) -> list[dict[str, Any]]:
         if not text:
             raise ValidationFailed(f"{where}.text is empty.", details={"field": where})
         for field in ("kind", "lang", "status"):
-            if raw.get(field) is not None and not isinstance(raw[field], str):
+            if raw.get(field) is not None and not (isinstance(raw[field], str) and raw[field]):
                 raise ValidationFailed(f"{where}.{field} must be text.", details={"field": where})
         kind = raw.get("kind") or "full"
         lang = raw.get("lang") or ("zh" if has_cjk(text) else "en")
