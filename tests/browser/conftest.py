@@ -18,6 +18,8 @@ from glossary import create_app
 from glossary.extensions import db
 from glossary.services.accounts import create_user
 
+from ..conftest import PG_URL, _database_url, _reset_postgres
+
 CHROMIUM = Path(os.environ.get("GLOSSARY_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -32,7 +34,7 @@ def live_server(tmp_path_factory):
     os.environ["GLOSSARY_INSTANCE_PATH"] = str(folder / "instance")
     try:
         app = create_app({
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.sqlite3'}",
+            "SQLALCHEMY_DATABASE_URI": _database_url(folder),  # SQLite here, PostgreSQL in CI's second run
             "SECRET_KEY": secrets.token_hex(16),
             "WTF_CSRF_ENABLED": True,
             "RATELIMIT_ENABLED": False,
@@ -43,6 +45,8 @@ def live_server(tmp_path_factory):
         else:
             os.environ["GLOSSARY_INSTANCE_PATH"] = saved
     with app.app_context():
+        if PG_URL:
+            _reset_postgres()
         db.create_all()
         create_user(db.session, CURATOR[0], CURATOR[1], "curator")
         db.session.commit()
@@ -53,6 +57,9 @@ def live_server(tmp_path_factory):
     server.shutdown()
     thread.join(timeout=10)
     with app.app_context():
+        db.session.remove()
+        if PG_URL:
+            _reset_postgres()
         db.engine.dispose()
 
 
