@@ -7,6 +7,7 @@ production deployment sets ``DATABASE_URL`` and ``SECRET_KEY``.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 DEV_SECRET_KEY = "dev-only-not-secret"
@@ -66,6 +67,11 @@ def check_secret_key(config: dict, debug: bool) -> None:
             config["SECRET_KEY"] = DEV_SECRET_KEY
         return
     key = config.get("SECRET_KEY")
+    if not key and os.environ.get("FLASK_RUN_FROM_CLI") == "true":
+        # A `flask …` command (mine, import, backup…) signs no cookies: a one-off random
+        # key lets it run on a fresh clone without weakening a served deployment.
+        config["SECRET_KEY"] = secrets.token_hex(32)
+        return
     if not key or key == DEV_SECRET_KEY:
         raise RuntimeError(
             "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "

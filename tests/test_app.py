@@ -46,18 +46,34 @@ def test_page_errors_are_html(client):
 
 def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):
     monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)  # as under gunicorn
     monkeypatch.setenv("GLOSSARY_ENV", "production")
     monkeypatch.setenv("GLOSSARY_INSTANCE_PATH", str(tmp_path))
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
 
 
-def test_production_refuses_the_development_key(monkeypatch, tmp_path):
+@pytest.mark.parametrize("cli", [False, True])
+def test_production_refuses_the_development_key(monkeypatch, tmp_path, cli):
     monkeypatch.setenv("SECRET_KEY", "dev-only-not-secret")
+    if cli:
+        monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
+    else:
+        monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
     monkeypatch.setenv("GLOSSARY_ENV", "production")
     monkeypatch.setenv("GLOSSARY_INSTANCE_PATH", str(tmp_path))
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
+
+
+def test_commands_run_without_a_key_on_a_fresh_clone(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("GLOSSARY_ENV", "production")
+    monkeypatch.setenv("GLOSSARY_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
+    first = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"}).config["SECRET_KEY"]
+    second = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"}).config["SECRET_KEY"]
+    assert len(first) == 64 and first != second  # random, one-off, never the development key
 
 
 def test_secret_key_file_in_instance_is_used(monkeypatch, tmp_path):
