@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -43,9 +44,16 @@ def json_body() -> dict[str, Any]:
     """The request's JSON object, or a clear 400."""
     if not request.is_json:
         raise ServiceError("Send a JSON body with Content-Type: application/json.", code="bad_json")
-    data = request.get_json(silent=True)
-    if data is None:
-        raise ServiceError("The request body is not valid JSON.", code="bad_json")
+    try:
+        data = json.loads(request.get_data(cache=True).decode("utf-8"))
+        # A lone surrogate (raw or as a \\udcff escape) is no text any database can store.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except RecursionError:  # the parser recurses once per nesting level
+        raise ServiceError("The JSON body is nested too deeply.", code="bad_json") from None
+    except UnicodeError:
+        raise ServiceError("The JSON body is not valid UTF-8 text.", code="bad_json") from None
+    except ValueError:
+        raise ServiceError("The request body is not valid JSON.", code="bad_json") from None
     if not isinstance(data, dict):
         raise ServiceError("The JSON body must be an object.", code="bad_json")
     return data

@@ -175,7 +175,8 @@ def _record(session: Session, proposal: MinedCandidate, sources: dict[str, Sourc
 
 
 def _base_name(name: str) -> str:
-    return name.replace("\\", "/").rsplit("/", 1)[-1] or name
+    """The file's own name: no folders, no leading dots (it is shown, never used as a path)."""
+    return name.replace("\\", "/").rsplit("/", 1)[-1].lstrip(". ") or "upload.txt"
 
 
 def _title(text: str) -> str | None:
