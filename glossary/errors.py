@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -73,6 +74,15 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             return error_response(exc.status, exc.code, exc.message, exc.details)
         return _render(exc.status, exc.code.replace("_", " ").capitalize(), exc.message)
+
+    @app.errorhandler(DataError)
+    def data_error(exc: DataError):
+        # The database refused a value (a NUL character, a number out of range): bad input, not a crash.
+        db.session.rollback()
+        message = "The input holds a character or a number the database cannot store; nothing was saved."
+        if wants_json():
+            return error_response(400, "bad_value", message)
+        return _render(400, "Bad input", message)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):

@@ -25,6 +25,8 @@ CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 DASHES_RE = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2e3a\ufe58\ufe63\uff0d\u2e3a]")
 APOSTROPHES_RE = re.compile("[\u2018\u2019\u02bc\u02b9\u2032\uff07`]")
 SPACE_RE = re.compile(r"\s+")
+# Control characters other than white space: never part of a term (and PostgreSQL refuses NUL).
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # Greek letters as biomedical abbreviations spell them out (NF-κB ~ nf-kb).
 GREEK_TO_LATIN = str.maketrans({
     "α": "a", "β": "b", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "h", "θ": "th",
@@ -47,8 +49,8 @@ def has_cjk(text: str) -> bool:
 
 
 def fold_common(text: str) -> str:
-    """NFKC, one kind of dash and apostrophe, single spaces, trimmed."""
-    text = unicodedata.normalize("NFKC", text or "")
+    """NFKC, one kind of dash and apostrophe, no control characters, single spaces, trimmed."""
+    text = CONTROL_RE.sub("", unicodedata.normalize("NFKC", text or ""))
     text = DASHES_RE.sub("-", text)
     text = APOSTROPHES_RE.sub("'", text)
     return SPACE_RE.sub(" ", text).strip()

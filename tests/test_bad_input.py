@@ -152,3 +152,17 @@ def test_bad_and_unknown_ids(client, db, token, raw, status):
     assert_api_error(client.post(f"/api/v1/candidates/{raw}/approve", headers=auth), status)
     assert snapshot(db) == before
     assert client.get(f"/concepts/{raw}").status_code == 404  # the page: a readable 404
+
+
+@pytest.mark.parametrize("text", ["催产\x00素", "oxy\x07tocin", "two\nlines"])
+def test_control_characters_in_terms_are_refused(client, db, token, text):
+    before = snapshot(db)
+    terms = [{"text": text}, {"text": "HPA", "kind": "abbreviation"}]
+    response = client.post("/api/v1/concepts", json={"terms": terms}, headers={"Authorization": f"Bearer {token}"})
+    assert "contains" in assert_api_error(response, 422)["message"]  # a NUL, or control characters
+    assert snapshot(db) == before
+
+
+def test_nul_in_a_log_in_name_is_a_plain_refusal(client, db):
+    response = client.post("/login", data={"name": "co\x00ra", "password": "long-password"})
+    assert response.status_code in (400, 401)

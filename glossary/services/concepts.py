@@ -27,7 +27,7 @@ from ..models import (
     User,
     utcnow,
 )
-from ..textkeys import has_cjk
+from ..textkeys import CONTROL_RE, has_cjk
 from .revisions import record_revision
 
 EDITABLE_FIELDS = ("domain", "definition", "note", "status")
@@ -58,6 +58,8 @@ def _clean_text(value: Any, field: str, limit: int) -> str | None:
     if not isinstance(value, str):
         raise ValidationFailed(f"{field} must be text.", details={"field": field})
     value = value.strip()
+    if "\x00" in value:
+        raise ValidationFailed(f"{field} contains a NUL character.", details={"field": field})
     if len(value) > limit:
         raise ValidationFailed(f"{field} is longer than {limit} characters.", details={"field": field})
     return value or None
@@ -77,6 +79,8 @@ def validate_terms(raw_terms: Any) -> list[dict[str, Any]]:
         text = _clean_text(raw.get("text"), f"{where}.text", MAX_TERM_LENGTH)
         if not text:
             raise ValidationFailed(f"{where}.text is empty.", details={"field": where})
+        if CONTROL_RE.search(text) or "\n" in text or "\t" in text:
+            raise ValidationFailed(f"{where}.text contains control characters.", details={"field": where})
         for field in ("kind", "lang", "status"):
             if raw.get(field) is not None and not (isinstance(raw[field], str) and raw[field]):
                 raise ValidationFailed(f"{where}.{field} must be text.", details={"field": where})
