@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
+SHARED ?= ../shared
 
-.PHONY: run dev test lint bench clean
+.PHONY: run dev test lint bench score fit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +45,14 @@ test: $(VENV)/.dev
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check glossary tests bench app.py
+
+## score: mining figures per text on the seed and development texts (needs ../shared), leave-one-text-out
+score: $(VENV)/.dev
+	$(BIN)/python -m glossary.mining.weights.fit $(SHARED)
+
+## fit: the same, then save the boundary weights fitted on all texts to glossary/mining/weights/boundary.json
+fit: $(VENV)/.dev
+	$(BIN)/python -m glossary.mining.weights.fit $(SHARED) --write
 
 ## bench: print the speed figures (needs ../shared/corpus for the mining one)
 bench: $(VENV)/.dev

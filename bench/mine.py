@@ -21,15 +21,33 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from glossary.mining import mine_texts, read_document  # noqa: E402
-from glossary.mining.boundary import segment  # noqa: E402
+from glossary.mining.boundary import _featured, segment  # noqa: E402
+from glossary.mining.lexicon import configure_cache  # noqa: E402
 from glossary.mining.textforms import to_simplified  # noqa: E402
+
+CACHE = ROOT / "instance" / "cache"  # where the app keeps the parsed CC-CEDICT
+LOAD_LEXICON = (
+    "import time, sys; sys.path.insert(0, {root!r}); start = time.perf_counter(); "
+    "from glossary.mining.lexicon import configure_cache, default_lexicon; configure_cache({cache!r}); "
+    "default_lexicon().knows('细胞'); print(time.perf_counter() - start)"
+)
 
 
 def mine_cold_caches(docs: list[tuple[str, str]]) -> None:
     """Mine with the per-phrase caches emptied: warm dictionaries, but no answers remembered."""
     segment.cache_clear()
+    _featured.cache_clear()
     to_simplified.cache_clear()
     mine_texts(docs)
+
+
+def lexicon_load_seconds() -> float:
+    """Loading the lexicon in a fresh process, as a worker does on its first mining (cache file present)."""
+    import subprocess
+
+    command = [sys.executable, "-c", LOAD_LEXICON.format(root=str(ROOT), cache=str(CACHE))]
+    subprocess.run(command, check=True, capture_output=True)  # writes the cache file if it is missing
+    return float(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
 
 
 def best_time(function, repeat: int) -> float:
@@ -60,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     docs = [(path.name, read_document(path.read_bytes(), path.name)) for path in paths]
     joined = "\n".join(text for _, text in docs)
 
+    configure_cache(CACHE)
     import jieba
 
     jieba.setLogLevel(60)
@@ -72,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"mine (warm):       {mine_seconds * 1000:8.1f} ms")
     print(f"jieba.lcut (warm): {jieba_seconds * 1000:8.1f} ms")
     print(f"ratio:             {mine_seconds / jieba_seconds:8.2f}x  (goal <= 2x)")
+    print(f"lexicon load, fresh process, cached: {lexicon_load_seconds() * 1000:6.0f} ms  (goal <= 1000 ms)")
     return 0
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .boundary import Option, resolve_boundaries
 from .cleanup import CleanText, clean_text
 from .extract import Mention, find_mentions
+from .lexicon import Lexicon, default_lexicon
 from .textforms import CJK, en_key, zh_key
 
 __all__ = ["Candidate", "mine_texts"]
@@ -49,9 +51,12 @@ class Candidate:
     count: int = 1
     sources: list[dict[str, Any]] = field(default_factory=list)
     alternatives: list[dict[str, Any]] = field(default_factory=list)
+    # Why this reading won: {"reasons": [str], "lexicon": [{"zh", "en"}], "recurrence": int}.
+    # Each alternative carries the same dict under "evidence".
+    evidence: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: ``zh``, ``en``, ``abbr`` ("" when absent), confidence, count, sources, alternatives."""
+        """JSON-ready: ``zh``, ``en``, ``abbr`` ("" when absent), confidence, count, sources, alternatives, evidence."""
         return {
             "zh": self.zh,
             "en": self.en,
@@ -60,6 +65,7 @@ class Candidate:
             "count": self.count,
             "sources": self.sources,
             "alternatives": self.alternatives,
+            "evidence": self.evidence,
         }
 
 
@@ -74,13 +80,15 @@ def tidy_en(en: str) -> str:
 
 
 def _confidence(options: list[Option], fit: float, kind: str) -> float:
+    """How sure the miner is: the best option's share of the options' softmax, times the abbreviation's fit."""
     if kind == "keywords":
         return 0.6
     if not options:
         return 0.7 * (fit or 0.8)
     top = options[0].score
-    second = options[1].score if len(options) > 1 else top - 3.0
-    value = 1.0 / (1.0 + math.exp(-(top + (top - second)) / 2.5))
+    value = 1.0 / sum(math.exp(max(-30.0, option.score - top)) for option in options)
+    if len(options) == 1:
+        value = 0.95
     if fit:
         value *= 0.8 + 0.2 * fit
     return min(0.99, max(0.05, value))
@@ -103,6 +111,7 @@ def _alternatives(mention: Mention, options: list[Option], confidence: float) ->
                 "en": tidy_en(mention.en),
                 "abbr": mention.abbr,
                 "confidence": round(confidence * math.exp(-(top - option.score) / 2.0), 3),
+                "evidence": option.evidence(),
             }
         )
     if options and mention.after:
@@ -116,17 +125,77 @@ def _alternatives(mention: Mention, options: list[Option], confidence: float) ->
                     "en": (tidy_en(mention.en) + joiner + english_head) if mention.en else "",
                     "abbr": mention.abbr,
                     "confidence": round(confidence * 0.6, 3),
+                    "evidence": {"reasons": [f"the bracket is followed by {mention.after}"], "lexicon": [],
+                                 "recurrence": 0},
                 }
             )
     return alternatives
 
 
-def mine_texts(docs: list[tuple[str, str]]) -> list[Candidate]:
-    """Mine ``(name, text)`` documents together: evidence crosses documents."""
+def read_mentions(docs: list[tuple[str, str]]) -> tuple[list[CleanText], list[Mention]]:
+    """Clean each ``(name, text)`` document and find every place that defines a term."""
     cleaned = [clean_text(text) for _, text in docs]
-    mentions = [m for index, clean in enumerate(cleaned) for m in find_mentions(index, clean)]
+    return cleaned, [m for index, clean in enumerate(cleaned) for m in find_mentions(index, clean)]
+
+
+def boundary_contexts(mentions: list[Mention]) -> list[tuple[str, str, str, float]]:
+    """``(left, en, abbr, fit)`` of each Chinese-first mention, for the boundary stage.
+
+    A mention that gives only an abbreviation (``活性氧（ROS）``) borrows the English
+    that the batch gives the same abbreviation elsewhere (an English abstract's
+    ``reactive oxygen species (ROS)``): the boundary is then aligned with words,
+    not guessed from letters. The candidate itself keeps what its text says.
+    """
+    english: dict[str, str] = {}
+    for m in mentions:
+        if m.abbr and m.en and m.abbr_fit >= 1.0:
+            english.setdefault(m.abbr, m.en)
+    return [
+        (m.left, m.en or english.get(m.abbr, ""), m.abbr, m.abbr_fit or (1.0 if m.abbr in english else 0.0))
+        for m in mentions
+        if m.kind == "zh_first"
+    ]
+
+
+def stated_names(mentions: list[Mention]) -> list[tuple[str, str, str]]:
+    """(zh, en, abbr) of the mentions whose Chinese side the text gives outright, not by a boundary guess."""
+    return [(m.zh, m.en, m.abbr) for m in mentions if m.zh and m.kind != "zh_first"]
+
+
+def batch_lexicon(mentions: list[Mention], known: list[tuple[str, str]]) -> Lexicon:
+    """The lexicon for one batch: CC-CEDICT, plus what the glossary approved and what the batch states outright.
+
+    Keyword lists and Chinese written after the English pair both sides
+    explicitly; they teach which Chinese words translate which English ones.
+    """
+    stated = [(m.zh, m.en) for m in mentions if m.zh and m.en]
+    return default_lexicon().learn(known + stated) if known or stated else default_lexicon()
+
+
+def mine_texts(
+    docs: list[tuple[str, str]],
+    *,
+    known_pairs: Iterable[tuple[str, str]] = (),
+    weights: dict[str, float] | None = None,
+) -> list[Candidate]:
+    """Mine ``(name, text)`` documents together: evidence crosses documents.
+
+    ``known_pairs`` are (zh, en) pairs a curator has approved; the miner learns
+    from them which Chinese words translate which English words. ``weights``
+    replaces the shipped boundary weights (the fitting script uses it).
+    """
+    cleaned, mentions = read_mentions(docs)
     chinese_first = [m for m in mentions if m.kind == "zh_first"]
-    ranked = resolve_boundaries([(m.left, m.en, m.abbr, m.abbr_fit) for m in chinese_first], [c.text for c in cleaned])
+    known = list(known_pairs)
+    lexicon = batch_lexicon(mentions, known)
+    ranked = resolve_boundaries(
+        boundary_contexts(mentions),
+        [c.text for c in cleaned],
+        lexicon=lexicon,
+        known=known,
+        weights=weights,
+        stated=stated_names(mentions),
+    )
     options_of = {id(m): options for m, options in zip(chinese_first, ranked, strict=True)}
     merged: dict[tuple[str, str, str], Candidate] = {}
     for mention in mentions:
@@ -146,9 +215,45 @@ def mine_texts(docs: list[tuple[str, str]]) -> list[Candidate]:
             confidence=confidence,
             sources=[_source(name, clean, start, mention.end)],
             alternatives=_alternatives(mention, options, confidence),
+            evidence=options[0].evidence() if options else {"reasons": [f"written as a {mention.kind} definition"],
+                                                             "lexicon": [], "recurrence": 0},
         )
-        _merge(merged, candidate)
+        for part in split_coordination(candidate):
+            _merge(merged, part)
     return _fold_partial_candidates(list(merged.values()))
+
+
+ZH_CONJUNCTION = re.compile(f"(?<=[{CJK}A-Za-z0-9])(?:与|與|和|及|或|、)(?=[{CJK}])")
+EN_CONJUNCTION = re.compile(r"\s+(?:and|or|&)\s+|\s*/\s*(?=[A-Za-z])", re.IGNORECASE)
+
+
+def split_coordination(candidate: Candidate) -> list[Candidate]:
+    """``受精与着床 (Fertilization and Implantation)`` names two concepts: one candidate each.
+
+    Only where both sides coordinate the same number of parts and no
+    abbreviation names the whole (``食品与药物管理局 (Food and Drug
+    Administration, FDA)`` is one body).
+    """
+    if candidate.abbr or not candidate.en or not candidate.zh:
+        return [candidate]
+    zh_parts = ZH_CONJUNCTION.split(candidate.zh)
+    en_parts = EN_CONJUNCTION.split(candidate.en)
+    if len(zh_parts) < 2 or len(zh_parts) != len(en_parts) or any(len(part) < 2 for part in zh_parts + en_parts):
+        return [candidate]
+    return [
+        Candidate(
+            zh=zh,
+            en=en,
+            abbr="",
+            confidence=candidate.confidence * 0.9,
+            count=candidate.count,
+            sources=list(candidate.sources),
+            alternatives=[],
+            evidence={**candidate.evidence, "reasons": [*candidate.evidence.get("reasons", []),
+                                                          f"split from the coordination {candidate.zh}"]},
+        )
+        for zh, en in zip(zh_parts, en_parts, strict=True)
+    ]
 
 
 def _key(candidate: Candidate) -> tuple[str, str, str]:

@@ -3,7 +3,9 @@
 Text pulled out of a PDF breaks every line where the page did, inserts running
 headers, footers, page numbers and figure captions in mid-sentence, keeps the
 citation marks, splits words at ligatures (``eff ector``) and scatters spaces
-(``下丘脑 -垂体``, ``血 浆 脂 多 糖``). Each repair here is one rewrite whose
+(``下丘脑 -垂体``, ``血 浆 脂 多 糖``). Converters that write Markdown add their
+own markup (LaTeX fragments, HTML tables, list markers), which :mod:`.markup`
+reduces to text first. Each repair here is one rewrite whose
 :class:`~glossary.mining.offsets.OffsetMap` lets evidence point back into the
 text as decoded.
 """
@@ -14,6 +16,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from .markup import PARAGRAPH_BREAK, read_latex_fragments, strip_html, strip_markdown
 from .offsets import OffsetMap, Rewriter, rewrite
 from .textforms import CJK, GREEK
 
@@ -30,6 +33,8 @@ SAME_LENGTH = str.maketrans(
     {
         **FULLWIDTH_ALNUM,
         "\r": "\n",
+        "\u2028": "\n",  # line and paragraph separators: U+2029 is kept for the breaks markup writes
+        "\u2029": "\n",
         "\t": " ",
         "\u00a0": " ",
         "\u2007": " ",
@@ -104,10 +109,13 @@ class CleanText:
 
 
 def clean_text(source: str) -> CleanText:
-    """Clean PDF-extracted text: join broken lines, drop page furniture, repair artefacts."""
+    """Clean PDF-extracted or converted text: strip markup, join broken lines, drop page furniture, repair artefacts."""
     clean = CleanText(text=source.translate(SAME_LENGTH), source=source)
     steps = (
         _repair_characters,
+        strip_html,
+        read_latex_fragments,
+        strip_markdown,
         _join_lines,
         _drop_citations,
         _join_ligature_splits,
@@ -139,16 +147,21 @@ class _Line:
     start: int  # content span, surrounding spaces excluded
     end: int
     kind: str  # body, heading, caption, keywords, block, furniture
+    starts_block: bool = False  # markup ended a block before this line: never joined to the previous one
 
 
 def _classify_lines(text: str) -> list[_Line]:
     lines: list[_Line] = []
     position = 0
+    block_break = False
     for raw in text.split("\n"):
         stripped = raw.strip(" \u3000")
         start = position + (len(raw) - len(raw.lstrip(" \u3000")))
         position += len(raw) + 1
         if not stripped:
+            continue
+        if not stripped.strip(PARAGRAPH_BREAK):
+            block_break = True
             continue
         if (
             PAGE_NUMBER.match(stripped)
@@ -166,17 +179,30 @@ def _classify_lines(text: str) -> list[_Line]:
             kind = "block"
         else:
             kind = "body"
-        lines.append(_Line(start, start + len(stripped), kind))
+        lines.append(_Line(start, start + len(stripped), kind, block_break))
+        block_break = False
     _mark_vertical_text(lines)
     _mark_interrupting_captions(text, lines)
-    return [line for line in lines if line.kind != "furniture"]
+    kept: list[_Line] = []
+    block_break = False
+    for line in lines:
+        if line.kind == "furniture":  # a block boundary before a dropped line still holds after it
+            block_break = block_break or line.starts_block
+            continue
+        line.starts_block = line.starts_block or block_break
+        block_break = False
+        kept.append(line)
+    return kept
 
 
 def _mark_vertical_text(lines: list[_Line]) -> None:
-    """A run of three or more one-character lines is a label set vertically in the margin."""
+    """A run of three or more one-character lines is a label set vertically in the margin.
+
+    One-character table cells or list items are blocks of their own, not such a run.
+    """
     run: list[_Line] = []
     for line in [*lines, None]:
-        if line is not None and line.end - line.start == 1:
+        if line is not None and line.end - line.start == 1 and not line.starts_block:
             run.append(line)
             continue
         if len(run) >= 3:
@@ -188,11 +214,20 @@ def _mark_vertical_text(lines: list[_Line]) -> None:
 def _mark_interrupting_captions(text: str, lines: list[_Line]) -> None:
     """A caption between two halves of one sentence is dropped, as page furniture is."""
     kept = [line for line in lines if line.kind != "furniture"]
+    # The nearest non-caption line after each, found in one backward pass: looking
+    # it up afresh for every caption made a long text quadratic.
+    following: list[_Line | None] = [None] * len(kept)
+    after = None
+    for index in range(len(kept) - 1, -1, -1):
+        following[index] = after
+        if kept[index].kind != "caption":
+            after = kept[index]
+    before = None
     for index, line in enumerate(kept):
         if line.kind != "caption":
+            before = line
             continue
-        before = next((x for x in reversed(kept[:index]) if x.kind not in ("caption", "furniture")), None)
-        after = next((x for x in kept[index + 1 :] if x.kind not in ("caption", "furniture")), None)
+        after = following[index]
         if before and after and before.kind == "body" and after.kind == "body" and not _ends_sentence(text, before):
             line.kind = "furniture"
 
@@ -208,6 +243,8 @@ def _ends_sentence(text: str, line: _Line) -> bool:
 
 
 def _breaks_between(text: str, before: _Line, after: _Line) -> bool:
+    if after.starts_block:
+        return True
     if before.kind in ("heading", "caption") or after.kind in ("heading", "caption", "keywords", "block"):
         return True
     if before.kind == "keywords":

@@ -3,7 +3,7 @@
 import pytest
 
 from glossary.mining import abbreviation_fits, find_full_form, looks_like_abbreviation
-from glossary.mining.abbreviations import repair_abbreviation
+from glossary.mining.abbreviations import repair_abbreviation, split_chinese_head
 
 
 @pytest.mark.parametrize(
@@ -62,3 +62,57 @@ def test_full_form_is_found_before_the_abbreviation():
     assert find_full_form("HRV", "we measured the heart rate variability") == "heart rate variability"
     assert find_full_form("ROS", "high levels of reactive oxygen species") == "reactive oxygen species"
     assert find_full_form("MI", "the patient had a stroke") is None
+
+
+@pytest.mark.parametrize(
+    ("abbr", "full"),
+    [
+        ("mTORC1", "mechanistic target of rapamycin complex 1"),  # letters from inside words
+        ("STROBE", "Strengthening the Reporting of Observational Studies in Epidemiology"),
+        ("HSV-1", "herpes simplex virus type 1"),
+        ("D1R", "type 1 dopamine receptor"),  # the number moved to the front
+        ("HSV-2", "herpes simplex virus type two"),  # the number spelled
+        ("PIP2", "phosphatidylinositol bisphosphate"),  # a multiplying prefix
+        ("T2DM", "type II diabetes mellitus"),  # a Roman numeral
+        ("AngⅡ", "angiotensin Ⅱ"),
+        ("MPTP", "1-methyl-4-phenyl-1,2,3,6-tetrahydropyridine"),
+        ("NK cell", "natural killer cell"),
+        ("AS ODN", "antisense oligodeoxynucleotide"),
+        ("sIgA", "secretory immunoglobulin A"),
+        ("iNOS", "inducible nitric oxide synthase"),
+    ],
+)
+def test_abbreviations_beyond_initials_fit(abbr, full):
+    assert abbreviation_fits(abbr, full) == 1.0
+
+
+def test_a_moved_number_must_be_the_same_number():
+    assert abbreviation_fits("IL-6", "interleukin 10") == 0.0
+    assert abbreviation_fits("D2R", "type 1 dopamine receptor") == 0.0
+
+
+@pytest.mark.parametrize("token", ["Th", "Hb", "Zn", "sIgA", "iNOS", "AS ODN", "HSV-1", "mTORC1", "anti-CCP"])
+def test_more_abbreviation_shapes(token):
+    assert looks_like_abbreviation(token)
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["In", "An", "Of", "cells", "GCC-box", "ERE-element", "AT-rich", "W2-site", "IL-6 levels", "Child anxiety"],
+)
+def test_words_and_coded_names_are_not_abbreviations(token):
+    assert not looks_like_abbreviation(token)
+
+
+def test_a_short_form_may_keep_the_head_word_of_its_full_form():
+    assert looks_like_abbreviation("NK cell", "natural killer cell")
+    assert looks_like_abbreviation("Th17 cells", "T helper 17 cell")
+    assert not looks_like_abbreviation("NK cell", "natural killer")
+    assert not looks_like_abbreviation("NK cell")
+
+
+def test_chinese_head_is_split_from_the_latin_short_form():
+    assert split_chinese_head("M细胞") == ("M", "细胞")
+    assert split_chinese_head("NKT細胞") == ("NKT", "細胞")
+    assert split_chinese_head("细胞") is None
+    assert split_chinese_head("3型") is None

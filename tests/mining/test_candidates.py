@@ -55,7 +55,7 @@ def test_traditional_and_simplified_merge_across_documents():
 
 
 def test_abbreviation_only_mention_joins_the_full_candidate():
-    docs = [("one.txt", "此外，降钙素原（PCT）升高。"), ("two.txt", "血清降钙素原（procalcitonin，PCT）是感染指标。")]
+    docs = [("one.txt", "此外，降钙素原（PCT）升高。"), ("two.txt", "检测降钙素原（procalcitonin，PCT）是感染指标。")]
     pct = [c for c in mine_texts(docs) if c.abbr == "PCT"]
     assert len(pct) == 1
     assert (pct[0].zh, pct[0].en, pct[0].count) == ("降钙素原", "procalcitonin", 2)
@@ -82,7 +82,7 @@ def test_term_continuing_after_the_bracket_is_an_alternative():
 def test_to_dict_is_json_ready_with_empty_strings_for_absent_parts():
     [ros] = mine_texts([("r.txt", "levels of reactive oxygen species (ROS) rose")])
     data = ros.to_dict()
-    assert set(data) == {"zh", "en", "abbr", "confidence", "count", "sources", "alternatives"}
+    assert set(data) == {"zh", "en", "abbr", "confidence", "count", "sources", "alternatives", "evidence"}
     assert data["zh"] == ""
     json.dumps(data, ensure_ascii=False)
 

@@ -1,0 +1,518 @@
+"""Converter markup: the Markdown, LaTeX and HTML that PDF converters write.
+
+Converters such as MinerU turn a PDF into Markdown: headings and list items
+get their markers, anything that looked like mathematics becomes an inline
+LaTeX fragment with a space between every token (``$L$ -amino``,
+``$\\mathrm { C D 4 } ^ { + }$``), and tables become HTML. The miner reads
+prose, so each rewrite here reduces the markup to the text a reader sees; all
+go through :class:`~glossary.mining.offsets.Rewriter` so that evidence still
+points into the text as decoded.
+
+Where markup ends a block (a heading, a list item, a table cell, a Markdown
+paragraph) the rewrite leaves a line holding only :data:`PARAGRAPH_BREAK`.
+The line joiner in :mod:`.cleanup` never joins across such a line and drops
+it, so the break survives without this module knowing how lines are joined.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from .offsets import OffsetMap, Rewriter
+from .textforms import CJK, GREEK_NAMES
+
+__all__ = [
+    "PARAGRAPH_BREAK",
+    "looks_like_markdown",
+    "read_latex",
+    "read_latex_fragments",
+    "strip_html",
+    "strip_markdown",
+]
+
+# U+2029 means "paragraph separator"; cleanup turns any in the input into "\n"
+# first, so every one left in the text was written here.
+PARAGRAPH_BREAK = "\u2029"
+BREAK_LINE = f"\n{PARAGRAPH_BREAK}\n"
+BLOCK_START = f"{PARAGRAPH_BREAK}\n"
+HYPHENS = "-\u2010\u2011\u2013"  # the dashes that join a word to a fragment: NF- $\cdot\kappa B$
+
+# --- HTML -----------------------------------------------------------------
+
+# Only names of real elements count as tags: "<TNF>" or "p<0.05" in prose stay.
+HTML_ELEMENTS = frozenset(
+    "a abbr b bdi bdo big cite code data del dfn em font i img ins kbd label link mark meta q rp rt ruby "
+    "s samp small span strike strong sub sup time tt u var wbr".split()
+)
+HTML_BLOCKS = frozenset(
+    "address article aside blockquote body br caption center col colgroup dd details div dl dt figcaption "
+    "figure footer form h1 h2 h3 h4 h5 h6 head header hr html li main nav ol p pre section summary table "
+    "tbody td tfoot th thead title tr ul".split()
+)
+HTML_HIDDEN = frozenset(("script", "style", "noscript", "template"))  # content is not text
+HTML_MARKUP = re.compile(
+    r"<!--"
+    r"|<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9]{0,15})(?:[\s/][^<>]{0,2000})?>"
+    r"|(?P<entity>&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)"
+)
+
+
+def strip_html(text: str) -> tuple[str, OffsetMap]:
+    """Remove HTML tags and unescape entities; table cells, rows, paragraphs and ``<br>`` end a block.
+
+    Script and style content and comments are dropped. A tag whose name is not
+    an HTML element, and an entity Python does not know, stay as written.
+    """
+    writer = Rewriter(text)
+    position = 0
+    last_break = -1  # where the last block break ended: a run of tags gives one break
+    # Where a closer ("-->", "</script>") was last looked for and not found: none
+    # can follow either, and looking again for each opener would be quadratic.
+    unclosed: dict[str, int] = {}
+    while match := HTML_MARKUP.search(text, position):
+        start, end = match.span()
+        position = end
+        name = (match.group("name") or "").lower()
+        if match.group("entity"):
+            decoded = html.unescape(match.group(0))
+            if decoded != match.group(0):
+                writer.replace(start, end, " " if decoded.isspace() else decoded)
+            continue
+        if not name:  # a comment: dropped when it is closed, else left alone
+            close = -1 if "--" in unclosed else text.find("-->", end)
+            if close >= 0:
+                position = close + 3
+                writer.replace(start, position, "")
+            else:
+                unclosed["--"] = end
+            continue
+        if name in HTML_HIDDEN and not match.group("close"):
+            closing = None if name in unclosed else re.compile(rf"</{name}\s*>", re.IGNORECASE).search(text, end)
+            if closing:
+                end = position = closing.end()
+            else:
+                unclosed[name] = end
+        elif name not in HTML_ELEMENTS and name not in HTML_BLOCKS and name not in HTML_HIDDEN:
+            continue
+        if name in HTML_BLOCKS:
+            writer.replace(start, end, "" if start == last_break else BREAK_LINE)
+            last_break = end
+        else:
+            writer.replace(start, end, "")
+            if start == last_break:
+                last_break = end
+    return writer.finish()
+
+
+# --- LaTeX reader -------------------------------------------------------------
+
+# Converters write a small part of LaTeX inline; this reader knows that part and
+# gives up (the fragment stays as written) on anything else. pylatexenc reads
+# more, but its latex2text writes \mathbf{GPx} in Unicode math letters (𝐆𝐏𝐱),
+# passes an unknown macro over instead of failing, and would still need a pass
+# for the spaces converters put between tokens and for \cdot misread for "-".
+GREEK_COMMANDS = {
+    **GREEK_NAMES,
+    **{name.capitalize(): letter.upper() for name, letter in GREEK_NAMES.items()},
+    "varepsilon": "ε",
+    "vartheta": "ϑ",
+    "varkappa": "ϰ",
+    "varphi": "φ",
+    "varpi": "ϖ",
+    "varrho": "ϱ",
+    "varsigma": "ς",
+}
+LATEX_SYMBOLS = {
+    "sim": "~", "approx": "≈", "simeq": "≃", "pm": "±", "mp": "∓", "times": "×", "div": "÷",
+    "prime": "′", "circ": "°", "degree": "°", "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥",
+    "neq": "≠", "ne": "≠", "ll": "≪", "gg": "≫", "equiv": "≡", "propto": "∝", "infty": "∞",
+    "to": "→", "rightarrow": "→", "leftarrow": "←", "leftrightarrow": "↔", "Rightarrow": "⇒",
+    "rightleftharpoons": "⇌", "uparrow": "↑", "downarrow": "↓", "cdots": "…", "ldots": "…",
+    "dots": "…", "bullet": "•", "ast": "*", "star": "*", "langle": "⟨", "rangle": "⟩",
+    "vert": "|", "lvert": "|", "rvert": "|", "mid": "|", "Vert": "‖", "lbrace": "{", "rbrace": "}",
+    "colon": ":", "partial": "∂", "ell": "ℓ", "AA": "Å", "textdegree": "°", "quad": " ", "qquad": " ",
+}  # fmt: skip
+LATEX_ESCAPES = {
+    "%": "%", "&": "&", "#": "#", "$": "$", "_": "_", "{": "{", "}": "}", "|": "‖",
+    " ": " ", ",": " ", ";": " ", ":": " ", ">": " ", "\\": " ", "!": "",
+}  # fmt: skip
+# Commands that only change the look of what follows or encloses: the text stays.
+STYLE_SWITCHES = frozenset(
+    "bf rm it sf tt cal em bfseries itshape upshape displaystyle textstyle scriptstyle scriptscriptstyle "
+    "boldmath unboldmath big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr limits nolimits mathstrut".split()
+)
+FONT_COMMANDS = frozenset(
+    "mathrm mathbf mathit mathsf mathtt mathcal mathscr mathbb mathfrak mathnormal boldsymbol bm pmb "
+    "operatorname".split()
+)
+TEXT_COMMANDS = frozenset("text textrm textbf textit textsf texttt textnormal textup emph mbox hbox".split())
+LATEX_TOKEN = re.compile(r"\\([A-Za-z]+)|\\(.)|(\s+)|(.)", re.DOTALL)
+COMMAND, ESCAPE, SPACE, CHARACTER = 1, 2, 3, 4
+CDOT = "\\cdot"  # resolved once its neighbours are known; no reading contains a backslash
+LETTER = "A-Za-z\u0370-\u03ff"
+SPACE_BETWEEN_SINGLE_LETTERS = re.compile(f"(?<=(?<![{LETTER}])[{LETTER}]) (?=[{LETTER}](?![{LETTER}]))")
+
+
+class _Unreadable(Exception):
+    """The fragment uses markup the reader does not know."""
+
+
+class _LatexReader:
+    """Recursive reader over the tokens of one fragment; yields text pieces."""
+
+    def __init__(self, fragment: str) -> None:
+        self.tokens = [(match.lastindex, match.group(match.lastindex)) for match in LATEX_TOKEN.finditer(fragment)]
+        self.position = 0
+
+    def sequence(self, *, text_mode: bool, in_group: bool) -> list[str]:
+        pieces: list[str] = []
+        while self.position < len(self.tokens):
+            if self.tokens[self.position] == (CHARACTER, "}"):
+                if not in_group:
+                    raise _Unreadable
+                self.position += 1
+                return pieces
+            pieces += self.item(text_mode=text_mode)
+        if in_group:
+            raise _Unreadable
+        return pieces
+
+    def item(self, *, text_mode: bool) -> list[str]:
+        kind, value = self.tokens[self.position]
+        self.position += 1
+        if kind == SPACE:  # math mode ignores spaces: the converters' padding goes
+            return [" "] if text_mode else []
+        if kind == ESCAPE:
+            if value not in LATEX_ESCAPES:
+                raise _Unreadable
+            return [LATEX_ESCAPES[value]]
+        if kind == COMMAND:
+            self.skip_spaces()  # the spaces after a command name only end the name
+            return self.command(value, text_mode=text_mode)
+        if value == "{":
+            return self.sequence(text_mode=text_mode, in_group=True)
+        if value in "^_":  # CD4^{+} is written CD4+ in prose
+            return self.argument(text_mode=text_mode)
+        if value == "~":
+            return [" "]
+        if value in "&#%":
+            raise _Unreadable
+        return [value]
+
+    def argument(self, *, text_mode: bool) -> list[str]:
+        self.skip_spaces()
+        if self.position >= len(self.tokens) or self.tokens[self.position] == (CHARACTER, "}"):
+            raise _Unreadable
+        return self.item(text_mode=text_mode)
+
+    def skip_spaces(self) -> None:
+        while self.position < len(self.tokens) and self.tokens[self.position][0] == SPACE:
+            self.position += 1
+
+    def command(self, name: str, *, text_mode: bool) -> list[str]:
+        if name in GREEK_COMMANDS:
+            return [GREEK_COMMANDS[name]]
+        if name in LATEX_SYMBOLS:
+            return [LATEX_SYMBOLS[name]]
+        if name == "cdot":
+            return [CDOT]
+        if name in ("left", "right"):  # a delimiter follows; "." means none
+            if self.position < len(self.tokens) and self.tokens[self.position] == (CHARACTER, "."):
+                self.position += 1
+            return []
+        if name in STYLE_SWITCHES:
+            return []
+        if name in FONT_COMMANDS:
+            pieces = self.argument(text_mode=text_mode)
+            # OCR reads a bold alpha as a Fraktur a: that is what \mathfrak{a} stands for in these texts.
+            return ["α"] if name == "mathfrak" and "".join(pieces).strip() == "a" else pieces
+        if name in TEXT_COMMANDS:
+            return self.argument(text_mode=True)
+        if name == "frac":
+            numerator = self.argument(text_mode=text_mode)
+            return [*numerator, "/", *self.argument(text_mode=text_mode)]
+        if name == "sqrt":
+            return ["√", *self.argument(text_mode=text_mode)]
+        raise _Unreadable
+
+
+def read_latex(fragment: str, *, follows_hyphen: bool = False) -> str | None:
+    """The text of a LaTeX fragment as prose writes it, or ``None`` if it uses unknown markup.
+
+    ``\\mathrm { I I }`` → ``II``, ``\\beta`` → ``β``, ``_ { 3 }`` → ``3``,
+    ``^ { 2 + }`` → ``2+``. A ``\\cdot`` between a word and a Greek letter is
+    the hyphen the converter misread (``NF-κB``); ``follows_hyphen`` says the
+    text before the fragment already ends with that hyphen.
+    """
+    reader = _LatexReader(fragment)
+    try:
+        pieces = reader.sequence(text_mode=False, in_group=False)
+    except _Unreadable:
+        return None
+    rendered: list[str] = []
+    for index, piece in enumerate(pieces):
+        rendered.append(_read_cdot(rendered, pieces[index + 1 :], follows_hyphen) if piece == CDOT else piece)
+    text = " ".join("".join(rendered).split())
+    return SPACE_BETWEEN_SINGLE_LETTERS.sub("", text)
+
+
+def _read_cdot(before: list[str], after: list[str], follows_hyphen: bool) -> str:
+    following = next((piece for piece in after if piece.strip()), "")
+    if not following or not "\u0370" <= following[0] <= "\u03ff":
+        return "·"  # a real centred dot: O2·−
+    preceding = "".join(before).rstrip()
+    if not preceding:
+        return "" if follows_hyphen else "-"
+    if preceding[-1] in HYPHENS:
+        return ""
+    return "-" if preceding[-1].isalnum() else "·"
+
+
+# --- LaTeX fragments --------------------------------------------------------
+
+LATEX_FRAGMENT = re.compile(r"(?<!\\)(?:\$\$(?P<display>[^$]{1,4000}?)\$\$|\$(?P<inline>[^$\n]{1,400}?)\$(?!\d))")
+LATEX_SIGNS = re.compile(r"[\\{}^_~]")
+# Where a fragment meets these, the space the converter put around it goes.
+CJK_PUNCTUATION = "，。、；：！？（）“”‘’《》〈〉【】「」『』—…％"
+GLUE_RIGHT_OF = re.compile(f"[{CJK}{re.escape(CJK_PUNCTUATION + '([{' + HYPHENS)}]")
+GLUE_LEFT_OF = re.compile(f"[{CJK}{re.escape(CJK_PUNCTUATION + ',.;:!?)]}')}]")
+WORD_END = re.compile(r"[\w\u0370-\u03ff+′'%]$")
+
+
+def read_latex_fragments(text: str) -> tuple[str, OffsetMap]:
+    """Replace each ``$…$`` (and ``$$…$$``) fragment by its text; one that cannot be read stays.
+
+    Converters pad a fragment with spaces on both sides. The padding goes where
+    the fragment meets Chinese text or punctuation, where it follows a hyphen
+    (``NF- $\\cdot \\kappa B$`` → ``NF-κB``), where a hyphen follows it
+    (``$L$ -amino`` → ``L-amino``), and where the fragment is a superscript or
+    subscript of what precedes (``CD4 $^ { + }$`` → ``CD4+``).
+    """
+    writer = Rewriter(text)
+    for match in LATEX_FRAGMENT.finditer(text):
+        body = match.group("display") if match.group("display") is not None else match.group("inline")
+        if not LATEX_SIGNS.search(body) and any(len(token) > 1 for token in body.split()):
+            continue  # "$5 and $": dollars in prose, not a fragment of single-character tokens
+        before = _space_start(text, match.start(), writer.cursor)
+        after = _space_end(text, match.end())
+        previous = text[before - 1] if before > 0 else ""
+        following = text[after] if after < len(text) else ""
+        # "NF- $…$" continues the word; in "$a$ - $b$" the dash stands alone.
+        word_hyphen = previous in HYPHENS and before >= 2 and not text[before - 2].isspace()
+        reading = read_latex(body, follows_hyphen=word_hyphen)
+        if reading is None:
+            continue
+        # The padding is removed apart from the fragment, so evidence maps to the fragment alone.
+        if _glues_left(previous, word_hyphen, body, reading):
+            writer.replace(before, match.start(), "")
+        writer.replace(match.start(), match.end(), reading)
+        if _glues_right(following, text, after, reading):
+            writer.replace(match.end(), after, "")
+    return writer.finish()
+
+
+def _space_start(text: str, position: int, floor: int) -> int:
+    while position > floor and text[position - 1] in " \u3000":
+        position -= 1
+    return position
+
+
+def _space_end(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \u3000":
+        position += 1
+    return position
+
+
+def _glues_left(previous: str, word_hyphen: bool, body: str, reading: str) -> bool:
+    if not previous or previous == "\n":
+        return False
+    if previous in HYPHENS:
+        return word_hyphen
+    attaches = body.lstrip().startswith(("^", "_")) or reading.startswith(("-", "·"))  # CD4 $^{+}$, IFN $\cdot\beta$
+    return attaches or bool(GLUE_RIGHT_OF.match(previous))
+
+
+def _glues_right(following: str, text: str, after: int, reading: str) -> bool:
+    if not following or following == "\n":
+        return False
+    if following in HYPHENS:  # "$L$ -amino", but not "$x$ - $y$"
+        return bool(WORD_END.search(reading)) and after + 1 < len(text) and not text[after + 1].isspace()
+    return bool(GLUE_LEFT_OF.match(following))
+
+
+# --- Markdown -----------------------------------------------------------------
+
+# Each pattern starts with a literal ("\n", "**", "[") so that a text without
+# Markdown is scanned at the speed of a substring search.
+LINE_SIGN = (
+    r"[ \t]*(?:#{1,6}[ \t]+\S|[-*+][ \t]+(?![\d\s])|```|~~~)"  # heading, bullet ("- 12 -" is a page number), fence
+)
+MARKDOWN_SIGNS = (
+    re.compile("\n" + LINE_SIGN),
+    re.compile(r"\*\*(?<![*\\]\*\*)[^\s*][^\n]{0,300}?[^\s*]\*\*(?!\*)"),  # strong emphasis
+    re.compile(r"\[[^\]\n]{1,300}\]\([^)\s]{1,500}\)"),  # a link or an image
+)
+FIRST_LINE_SIGN = re.compile(LINE_SIGN)
+HEADING_LINE = re.compile(r"\n[ ]{0,3}#{1,6}[ \t]+\S")
+MARKDOWN_SIGNS_NEEDED = 3
+SENTENCE_INSIDE = re.compile(r"[。！？]|[.!?](?=\s)")
+PARAGRAPH_ENDS = "。！？!?；;.…:："
+ATX_HEADING = re.compile(r"[ ]{0,3}#{1,6}(?:[ \t]+|$)")
+CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$|[ \t]+$")
+BLOCK_QUOTE = re.compile(r"[ ]{0,3}>[ ]?")
+FENCE_OR_RULE = re.compile(r"[ ]{0,3}(?:`{3,}|~{3,}|([-*_])(?:[ \t]*\1){2,}[ \t]*$)")
+LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?=\S)")
+PIPE_DELIMITER_ROW = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?$")
+UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+INLINE = re.compile(
+    r"\\(?P<escaped>[!-/:-@\[-`{-~])"
+    r"|!?\[(?P<label>[^\]\n]{0,300})\]\([^)\n]{0,500}\)"
+    r"|(?P<ticks>`{1,3})(?P<code>[^`\n]{1,300}?)(?P=ticks)"
+    r"|(?<![*\\])\*\*(?P<strong>[^\s*](?:[^\n]{0,298}?[^\s\\])?)\*\*"
+    r"|(?<![A-Za-z0-9_\\])__(?P<underline>[^\s_](?:[^\n]{0,298}?[^\s\\])?)__(?![A-Za-z0-9_])"
+    r"|(?<![*\\])\*(?P<emphasis>[^\s*](?:[^*\n]{0,298}?[^\s*\\])?)\*(?!\*)"
+)
+
+
+def looks_like_markdown(text: str) -> bool:
+    """True when the text shows Markdown syntax often enough to be a Markdown document.
+
+    One sign is not enough: a PDF line may begin with "# " once, and in a PDF
+    extraction a blank line does not end a paragraph.
+    """
+    signs = 1 if FIRST_LINE_SIGN.match(text) else 0
+    for pattern in MARKDOWN_SIGNS:
+        for _ in pattern.finditer(text):
+            signs += 1
+            if signs >= MARKDOWN_SIGNS_NEEDED:
+                return True
+    return False
+
+
+def strip_markdown(text: str, *, document: bool | None = None) -> tuple[str, OffsetMap]:
+    """Reduce Markdown to its text; headings, list items and paragraphs end blocks.
+
+    A ``#`` heading is a block in any text. The rest (list markers, emphasis,
+    code, links, images, escapes, pipe tables, and a blank line ending a
+    paragraph) applies to Markdown documents only: ``document`` says whether
+    the text is one, else :func:`looks_like_markdown` decides.
+    """
+    if document is None:
+        document = looks_like_markdown(text)
+    writer = Rewriter(text)
+    if not document:
+        starts = [match.start() + 1 for match in HEADING_LINE.finditer(text)]
+        for start in [0, *starts] if ATX_HEADING.match(text) else starts:
+            end = text.find("\n", start)
+            _rewrite_line(writer, text, start, len(text) if end < 0 else end, document)
+        return writer.finish()
+    prose = _Paragraph()
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        line = text[start:end]
+        if not line.strip(" \t"):
+            if not prose.stops_mid_sentence():
+                writer.replace(start, end, PARAGRAPH_BREAK)
+                prose = _Paragraph()
+        elif _rewrite_line(writer, text, start, end, document=True):
+            prose.add(line)
+        else:
+            prose = _Paragraph()
+        start = end + 1
+    return writer.finish()
+
+
+class _Paragraph:
+    """What a blank line needs to know of the plain paragraph before it.
+
+    Converters split a paragraph where the PDF page or column ended and put a
+    blank line there. Prose that has finished a sentence but stops without
+    one (``…锰超氧化物歧化酶`` / ``（Mn-SOD）表达…``) was cut, not ended; a
+    title, an author line or a caption has no sentence inside and ends there.
+    """
+
+    def __init__(self) -> None:
+        self.has_sentence = False
+        self.last = ""
+
+    def add(self, line: str) -> None:
+        self.has_sentence = self.has_sentence or bool(SENTENCE_INSIDE.search(line))
+        self.last = line.rstrip(" \t\u3000")[-1:] or self.last
+
+    def stops_mid_sentence(self) -> bool:
+        return self.has_sentence and self.last not in PARAGRAPH_ENDS
+
+
+def _rewrite_line(writer: Rewriter, text: str, start: int, end: int, document: bool) -> bool:
+    """Rewrite one non-blank line; True when it is plain prose (no block markup)."""
+    heading = ATX_HEADING.match(text, start, end)
+    if heading and (document or heading.end() < end):
+        inner_end = closing.start() if (closing := CLOSING_HASHES.search(text, heading.end(), end)) else end
+        writer.replace(start, heading.end(), BLOCK_START)
+        if document:
+            _strip_inline(writer, text, heading.end(), inner_end)
+        writer.replace(inner_end, end, "\n" + PARAGRAPH_BREAK)
+        return False
+    if not document:
+        return False
+    content = start
+    while quote := BLOCK_QUOTE.match(text, content, end):
+        content = quote.end()
+    if FENCE_OR_RULE.match(text, content, end):
+        writer.replace(start, end, PARAGRAPH_BREAK)
+        return False
+    if text.startswith("|", content) and text[start:end].rstrip().endswith("|"):
+        _rewrite_table_row(writer, text, start, content, end)
+        return False
+    item = LIST_ITEM.match(text, content, end)
+    if item:
+        writer.replace(start, item.end(), BLOCK_START)
+        content = item.end()
+    elif content > start:
+        writer.replace(start, content, "")
+    _strip_inline(writer, text, content, end)
+    return not item and content == start
+
+
+def _rewrite_table_row(writer: Rewriter, text: str, start: int, content: int, end: int) -> None:
+    """A pipe-table row: each cell a block; the |---|---| row goes."""
+    if PIPE_DELIMITER_ROW.match(text, content, end):
+        writer.replace(start, end, PARAGRAPH_BREAK)
+        return
+    writer.replace(start, content, "")
+    cell_start = content
+    for pipe in UNESCAPED_PIPE.finditer(text, content, end):
+        _strip_inline(writer, text, cell_start, pipe.start())
+        writer.replace(pipe.start(), pipe.end(), BREAK_LINE)
+        cell_start = pipe.end()
+    _strip_inline(writer, text, cell_start, end)
+
+
+# Where an inline construct can begin: jumping to these is much cheaper than
+# trying every alternative of INLINE at every character.
+INLINE_START = re.compile(r"[\\!\[`*_]")
+
+
+def _strip_inline(writer: Rewriter, text: str, start: int, end: int) -> None:
+    """Drop the delimiters of emphasis, code, links and escapes, keeping what they enclose."""
+    position = start
+    while candidate := INLINE_START.search(text, position, end):
+        match = INLINE.match(text, candidate.start(), end)
+        if not match:
+            position = candidate.end()
+            continue
+        if match.group("escaped") is not None:
+            writer.replace(match.start(), match.start() + 1, "")
+        else:
+            group = next(
+                name for name in ("label", "code", "strong", "underline", "emphasis") if match.group(name) is not None
+            )
+            inner_start, inner_end = match.span(group)
+            writer.replace(match.start(), inner_start, "")
+            if group != "code":  # code is shown as written
+                _strip_inline(writer, text, inner_start, inner_end)
+            writer.replace(inner_end, match.end(), "")
+        position = match.end()
