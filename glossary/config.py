@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 DEV_SECRET_KEY = "dev-only-not-secret"
@@ -45,6 +46,10 @@ def load_config(instance_path: Path) -> dict:
 
     secret = os.environ.get("SECRET_KEY", "").strip() or _read_secret_file(instance_path)
     upload_mb = _int_env("GLOSSARY_MAX_UPLOAD_MB", 25)
+    remember_days = _int_env("GLOSSARY_REMEMBER_DAYS", 30)
+    if remember_days < 1:
+        raise RuntimeError(f"GLOSSARY_REMEMBER_DAYS must be 1 or more, got {remember_days}")
+    secure_cookies = os.environ.get("GLOSSARY_SECURE_COOKIES", "") == "1"
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -53,10 +58,19 @@ def load_config(instance_path: Path) -> dict:
         "GLOSSARY_ENV": os.environ.get("GLOSSARY_ENV", "production").strip() or "production",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("GLOSSARY_SECURE_COOKIES", "") == "1",
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        # "Keep me logged in" lasts this long (Flask-Login's own default is a year).
+        "REMEMBER_COOKIE_DURATION": timedelta(days=remember_days),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        # Where the log-in limit keeps its counts: memory is per worker process; a shared
+        # store (redis://…, memcached://…) makes the limit hold for the whole service.
+        "RATELIMIT_STORAGE_URI": os.environ.get("GLOSSARY_RATELIMIT_STORAGE_URI", "").strip() or "memory://",
+        # How long a write waits for another one to finish before the answer is 503 with
+        # Retry-After (glossary/database.py): SQLite's busy timeout, PostgreSQL's lock_timeout.
         "SQLITE_BUSY_TIMEOUT_MS": _int_env("GLOSSARY_SQLITE_BUSY_TIMEOUT_MS", 15000),
+        "POSTGRES_LOCK_TIMEOUT_MS": _int_env("GLOSSARY_POSTGRES_LOCK_TIMEOUT_MS", 15000),
     }
 
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from .database import is_busy
 from .extensions import db
+
+# How long a client should wait before trying a write again that found the database busy.
+BUSY_RETRY_AFTER_SECONDS = 5
 
 
 class ServiceError(Exception):
@@ -37,6 +41,25 @@ class Conflict(ServiceError):
 
     status = 409
     code = "conflict"
+
+
+class Unauthorized(ServiceError):
+    """No credentials, or ones that are refused: the answer names the scheme to use (RFC 6750)."""
+
+    status = 401
+    code = "unauthorized"
+
+    def __init__(self, message: str, *, code: str | None = None, invalid_token: bool = False) -> None:
+        super().__init__(message, code=code)
+        # With no token sent, only the scheme; with one refused, also that it was the token.
+        self.challenge = 'Bearer realm="glossary"' + (', error="invalid_token"' if invalid_token else "")
+
+
+class Duplicate(ServiceError):
+    """A new concept would repeat an existing one's Chinese and English terms; ``concept_id`` names it."""
+
+    status = 409
+    code = "duplicate"
 
 
 class Forbidden(ServiceError):
@@ -72,8 +95,12 @@ def register_error_handlers(app: Flask) -> None:
     def service_error(exc: ServiceError):
         db.session.rollback()
         if wants_json():
-            return error_response(exc.status, exc.code, exc.message, exc.details)
-        return _render(exc.status, exc.code.replace("_", " ").capitalize(), exc.message)
+            response = error_response(exc.status, exc.code, exc.message, exc.details)
+        else:
+            response = app.make_response(_render(exc.status, exc.code.replace("_", " ").capitalize(), exc.message))
+        if isinstance(exc, Unauthorized):
+            response.headers["WWW-Authenticate"] = exc.challenge
+        return response
 
     @app.errorhandler(DataError)
     def data_error(exc: DataError):
@@ -83,6 +110,21 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             return error_response(400, "bad_value", message)
         return _render(400, "Bad input", message)
+
+    @app.errorhandler(OperationalError)
+    def database_busy(exc: OperationalError):
+        # Another write held the lock past the busy timeout: rolled back whole, worth retrying.
+        if not is_busy(exc):
+            return unexpected_error(exc)
+        db.session.rollback()
+        app.logger.warning("Database busy on %s %s: answered 503", request.method, request.path)
+        message = "The glossary is busy with another change; nothing was saved. Please try again in a moment."
+        if wants_json():
+            response = error_response(503, "busy", message)
+        else:
+            response = app.make_response(_render(503, "Busy, please try again", message))
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):

@@ -27,5 +27,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-# In-process counters: enough for one machine; set RATELIMIT_STORAGE_URI for a shared store.
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")
+# No storage_uri here: a constructor argument would override RATELIMIT_STORAGE_URI
+# (config.py), so the store could never be shared between workers.
+limiter = Limiter(key_func=get_remote_address)

@@ -7,6 +7,7 @@ write so that search never computes them per row.
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Text,
     event,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -34,10 +36,19 @@ CANDIDATE_STATUSES = ("new", "approved", "rejected", "merged")
 ROLES = ("viewer", "curator", "admin")
 # The largest value an INTEGER column holds on every back end (PostgreSQL's is 32-bit).
 MAX_DB_INT = 2**31 - 1
+# Ids are shown, bookmarked, exported (TBX entry "c75") and kept in the history, so a
+# deleted row's id must never name another row. PostgreSQL's sequences never go back;
+# SQLite hands the highest deleted rowid out again unless the table is AUTOINCREMENT.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_session_generation() -> str:
+    """Random, not a counter, so a restored backup cannot bring an old generation back."""
+    return secrets.token_hex(16)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -66,7 +77,7 @@ class Concept(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it at class creation
-    __table_args__ = (CheckConstraint(_in("status", CONCEPT_STATUSES), name="status"),)
+    __table_args__ = (CheckConstraint(_in("status", CONCEPT_STATUSES), name="status"), NEVER_REUSE_IDS)
 
     def terms_of(self, lang: str, kind: str | None = None) -> list[Term]:
         """This concept's terms in one language, preferred first."""
@@ -110,6 +121,7 @@ class Term(db.Model):
         Index("ix_term_pinyin_key", "pinyin_key"),
         Index("ix_term_pinyin_initials", "pinyin_initials"),
         Index("ix_term_zh_hant", "zh_hant"),
+        NEVER_REUSE_IDS,
     )
 
     def fill_keys(self) -> None:
@@ -144,6 +156,7 @@ class Source(db.Model):
     """A mined document."""
 
     __tablename__ = "source"
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     filename: Mapped[str] = mapped_column(String(255))
@@ -162,6 +175,7 @@ class Evidence(db.Model):
     """A term or pair seen in a source: the sentence and character offsets."""
 
     __tablename__ = "evidence"
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"), index=True)
@@ -196,6 +210,10 @@ class Candidate(db.Model):
     count: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(20), default="new")
     alternatives: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # Why the miner chose this reading ({"reasons", "lexicon", "recurrence"}; shape in
+    # services/rationale.py). Not "evidence": that name is the sentences, below.
+    # The server default fills rows mined before it was recorded.
+    rationale: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=sql_text("'{}'"))
     concept_id: Mapped[int | None] = mapped_column(
         ForeignKey("concept.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -209,6 +227,7 @@ class Candidate(db.Model):
     __table_args__ = (
         CheckConstraint(_in("status", CANDIDATE_STATUSES), name="status"),
         Index("ix_candidate_status_rank", "status", "confidence", "count"),
+        NEVER_REUSE_IDS,
     )
 
 
@@ -221,12 +240,15 @@ class User(db.Model):
     role: Mapped[str] = mapped_column(String(20), default="viewer")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of every session and remember-me cookie (see get_id): a new value ends them all.
+    session_generation: Mapped[str] = mapped_column(String(32), default=new_session_generation,
+                                                    server_default="0")
 
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True,
     )
 
-    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"), NEVER_REUSE_IDS)
 
     # Flask-Login's user protocol.
     @property
@@ -242,7 +264,8 @@ class User(db.Model):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """Flask-Login's alternative id: a cookie names the generation it was issued in."""
+        return f"{self.id}:{self.session_generation}"
 
     def can(self, role: str) -> bool:
         """True when this user's role is ``role`` or above."""
@@ -253,6 +276,7 @@ class ApiToken(db.Model):
     """A bearer token for the API; only its SHA-256 is stored."""
 
     __tablename__ = "api_token"
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
@@ -262,6 +286,7 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
+    expires_at: Mapped[datetime | None] = mapped_column()  # UTC; None: until revoked
 
     user: Mapped[User] = relationship(back_populates="tokens")
 
@@ -270,6 +295,7 @@ class Revision(db.Model):
     """Audit trail: who changed what, when, with the state before and after."""
 
     __tablename__ = "revision"
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # No foreign keys: the history of a deleted concept or user must survive it.

@@ -2,7 +2,9 @@
 
 Pure text functions (no Flask, no database) shared by the models, which store
 the keys on insert so that search never computes them per row, and by the
-search service, which computes the same keys for a query.
+search service, which computes the same keys for a query. Also the one home of
+the invisible characters a term never holds (zero-width characters, dropped;
+bidirectional controls, which the concept service refuses): keys ignore both.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from functools import lru_cache
 
 __all__ = [
     "abbr_key",
+    "bidi_control_in",
+    "drop_invisible",
+    "drop_zero_width",
     "english_key",
     "has_cjk",
     "pinyin_forms",
@@ -27,6 +32,10 @@ APOSTROPHES_RE = re.compile("[\u2018\u2019\u02bc\u02b9\u2032\uff07`]")
 SPACE_RE = re.compile(r"\s+")
 # Control characters other than white space: never part of a term (and PostgreSQL refuses NUL).
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# Zero-width characters: invisible, so "oxy\u200btocin" looks like oxytocin but would not match it.
+ZERO_WIDTH_RE = re.compile("[\u200b-\u200d\u2060\ufeff]")
+# Bidirectional controls: they reorder what is shown ("abc\u202egnp.exe" displays as "abcexe.png").
+BIDI_CONTROL_RE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Greek letters as biomedical abbreviations spell them out (NF-κB ~ nf-kb).
 GREEK_TO_LATIN = str.maketrans({
     "α": "a", "β": "b", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "h", "θ": "th",
@@ -48,9 +57,25 @@ def has_cjk(text: str) -> bool:
     return bool(CJK_RE.search(text or ""))
 
 
+def drop_zero_width(text: str) -> str:
+    """The text without zero-width characters (U+200B–U+200D, U+2060, U+FEFF)."""
+    return ZERO_WIDTH_RE.sub("", text)
+
+
+def drop_invisible(text: str) -> str:
+    """The text without zero-width characters and bidirectional controls: what a reader sees."""
+    return BIDI_CONTROL_RE.sub("", ZERO_WIDTH_RE.sub("", text))
+
+
+def bidi_control_in(text: str) -> str | None:
+    """The first bidirectional control character in the text, or None."""
+    found = BIDI_CONTROL_RE.search(text)
+    return found.group() if found else None
+
+
 def fold_common(text: str) -> str:
-    """NFKC, one kind of dash and apostrophe, no control characters, single spaces, trimmed."""
-    text = CONTROL_RE.sub("", unicodedata.normalize("NFKC", text or ""))
+    """NFKC, one kind of dash and apostrophe, no control or invisible characters, single spaces, trimmed."""
+    text = CONTROL_RE.sub("", drop_invisible(unicodedata.normalize("NFKC", text or "")))
     text = DASHES_RE.sub("-", text)
     text = APOSTROPHES_RE.sub("'", text)
     return SPACE_RE.sub(" ", text).strip()

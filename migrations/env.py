@@ -38,9 +38,31 @@ def run_online() -> None:
     options = dict(migrate_ext.configure_args)
     options.setdefault("process_revision_directives", skip_empty_autogenerate)
     with migrate_ext.db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, **options)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _enforce_foreign_keys(connection, False)
+        try:
+            context.configure(connection=connection, target_metadata=target_metadata, **options)
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                connection.rollback()  # whatever a failed revision left open
+                _enforce_foreign_keys(connection, True)
+
+
+def _enforce_foreign_keys(connection, on: bool) -> None:
+    """Switch SQLite's foreign-key enforcement for this connection (the app turns it on).
+
+    A batch migration rebuilds a table by copying it, dropping the original and
+    renaming the copy; with enforcement on, dropping a parent table deletes its
+    rows first and fires ON DELETE CASCADE / SET NULL on every child (see
+    Alembic's batch documentation). The pragma is ignored inside a transaction,
+    so it is set here, before the migrations' transactions begin; a revision
+    that rebuilds tables checks the references itself before it commits.
+    """
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    connection.commit()
 
 
 if context.is_offline_mode():

@@ -28,19 +28,30 @@ def queue(db):
                                                                   "SCN", confidence=0.7)]
 
 
-def test_list_candidates(client, queue):
-    response = client.get("/api/v1/candidates")
+def test_list_candidates(client, db, queue):
+    viewer = token_for(db, "viewer")
+    response = client.get("/api/v1/candidates", headers=viewer)
     assert response.status_code == 200
     assert_conforms(response, "/candidates")
     body = response.get_json()
     assert body["total"] == 2 and [c["en"] for c in body["results"]] == ["melatonin", "suprachiasmatic nucleus"]
     assert body["results"][0]["evidence"][0]["source"] == "review.txt"
-    assert client.get("/api/v1/candidates?status=rejected").get_json()["total"] == 0
+    assert client.get("/api/v1/candidates?status=rejected", headers=viewer).get_json()["total"] == 0
+
+
+def test_listing_candidates_needs_a_token(client, db, queue):
+    # Unreviewed evidence quotes uploaded articles: not for anonymous callers.
+    anonymous = client.get("/api/v1/candidates")
+    assert anonymous.status_code == 401 and anonymous.headers["WWW-Authenticate"].startswith("Bearer")
+    assert_conforms(anonymous, "/candidates")
+    forged = client.get("/api/v1/candidates", headers={"Authorization": "Bearer gl_forged"})
+    assert forged.status_code == 401 and 'error="invalid_token"' in forged.headers["WWW-Authenticate"]
+    assert client.get("/api/v1/candidates", headers=token_for(db, "curator")).status_code == 200
 
 
 @pytest.mark.parametrize("query", ["status=maybe", "limit=0", "offset=-3", "limit=x"])
-def test_list_candidates_bad_parameters(client, query):
-    response = client.get(f"/api/v1/candidates?{query}")
+def test_list_candidates_bad_parameters(client, db, query):
+    response = client.get(f"/api/v1/candidates?{query}", headers=token_for(db, "viewer"))
     assert response.status_code == 400
     assert_conforms(response, "/candidates")
 

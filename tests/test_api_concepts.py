@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from glossary.models import Revision
+from glossary.models import Concept, Revision
 from glossary.services.accounts import create_token, create_user
 from glossary.services.concepts import create_concept
 
@@ -157,3 +157,29 @@ def test_malformed_term_fields_are_422_not_500(client, curator, term):
     response = client.post("/api/v1/concepts", headers=curator, json={"terms": [term]})
     assert response.status_code == 422
     assert_conforms(response, "/concepts", "post")
+
+
+def test_a_duplicate_is_refused_naming_the_existing_concept_unless_a_homonym(client, db, curator, concept):
+    copy = {"terms": [{"lang": "zh", "text": "催產素"}, {"lang": "en", "text": "Oxytocin"},
+                      {"lang": "en", "text": "OT", "kind": "abbreviation"}]}
+    response = client.post("/api/v1/concepts", json=copy, headers=curator)
+    assert response.status_code == 409
+    assert_conforms(response, "/concepts", "post")
+    error = response.get_json()["error"]
+    assert error["code"] == "duplicate" and error["concept_id"] == concept.id
+    assert f"Concept {concept.id}" in error["message"] and "homonym" in error["message"]
+    assert db.session.scalar(select(func.count()).select_from(Concept)) == 1
+
+    refused = client.post("/api/v1/concepts", json={**copy, "homonym": "yes"}, headers=curator)
+    assert refused.status_code == 422 and refused.get_json()["error"]["field"] == "homonym"
+    created = client.post("/api/v1/concepts", json={**copy, "homonym": True}, headers=curator)
+    assert created.status_code == 201
+    assert_conforms(created, "/concepts", "post")
+    assert created.get_json()["id"] != concept.id
+
+
+def test_sharing_one_language_only_is_no_duplicate(client, db, curator, concept):
+    for terms in ([{"text": "催产素"}, {"text": "oxytocin receptor agonist"}],
+                  [{"text": "缩宫素"}, {"text": "oxytocin"}],
+                  [{"text": "oxytocin"}, {"text": "OT", "kind": "abbreviation"}]):
+        assert client.post("/api/v1/concepts", json={"terms": terms}, headers=curator).status_code == 201

@@ -23,7 +23,7 @@ def test_upload_mines_into_the_review_queue(client, db):
     assert_conforms(response, "/documents", "post")
     report = response.get_json()
     assert report["files"][0]["status"] == "mined" and report["new_candidates"] >= 2
-    queue = client.get("/api/v1/candidates").get_json()
+    queue = client.get("/api/v1/candidates", headers=curator).get_json()
     assert {"oxytocin", "short-chain fatty acids"} <= {c["en"] for c in queue["results"]}
     again = upload(client, curator, ("copy.txt", ARTICLE.encode("gb18030"))).get_json()
     assert again["files"][0]["status"] == "already mined" and again["new_candidates"] == 0
@@ -39,4 +39,4 @@ def test_upload_errors(client, db):
     response = upload(client, curator, ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200)))
     assert response.status_code == 422
     assert_conforms(response, "/documents", "post")
-    assert client.get("/api/v1/candidates").get_json()["total"] == 0
+    assert client.get("/api/v1/candidates", headers=curator).get_json()["total"] == 0

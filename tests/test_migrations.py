@@ -3,7 +3,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import func, inspect, select, text
 
 from glossary.extensions import db
 
@@ -41,3 +41,80 @@ def test_downgrade_to_base_removes_everything(make_app):
         upgrade()
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+
+
+IDS_NEVER_REUSED = "cef07b438dbb"
+REBUILT = ("concept", "term", "candidate", "source", "evidence", "revision", "user_account", "api_token")
+
+
+def _revision_before(revision: str) -> str:
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    config = current_app.extensions["migrate"].migrate.get_config()
+    return ScriptDirectory.from_config(config).get_revision(revision).down_revision
+
+
+def _rows(conn) -> dict[str, list[tuple]]:
+    return {table: [tuple(row) for row in conn.execute(text(f"SELECT * FROM {table} ORDER BY id"))]
+            for table in REBUILT}
+
+
+def _autoincrement_tables(conn) -> set[str]:
+    return {name for name, sql in conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+            if "AUTOINCREMENT" in sql}
+
+
+def test_ids_never_reused_keeps_every_row_and_id_and_downgrades(make_app):
+    """The rebuild keeps data and ids; a concept deleted before it keeps its id to itself."""
+    from glossary.models import Concept, Evidence, Source
+    from glossary.services.accounts import create_token, create_user
+    from glossary.services.candidates import approve_candidate
+    from glossary.services.concepts import create_concept, delete_concept
+    from glossary.services.mining import mine_documents, read_documents
+
+    app = make_app(schema=False)
+    with app.app_context():
+        upgrade(revision=_revision_before(IDS_NEVER_REUSED))
+        user = create_user(db.session, "mei", "long-password", "curator")
+        create_token(db.session, user, "test")
+        article = "慢性应激激活下丘脑-垂体-肾上腺（hypothalamic-pituitary-adrenal，HPA）轴。".encode()
+        mine_documents(db.session, read_documents([("a.txt", article)]), actor=user)
+        kept = create_concept(db.session, {"terms": [{"text": "催产素"}, {"text": "oxytocin"}]}, user)
+        approve_candidate(db.session, 1, user)
+        newest = create_concept(db.session, {"terms": [{"text": "褪黑素"}, {"text": "melatonin"}]}, user)
+        db.session.commit()
+        kept_id, deleted_id = kept.id, newest.id
+        delete_concept(db.session, deleted_id, user)
+        db.session.commit()
+        db.session.remove()
+        with db.engine.connect() as conn:
+            before = _rows(conn)
+        assert before["evidence"] and before["api_token"] and len(before["concept"]) == 2
+
+        upgrade()
+        with db.engine.connect() as conn:
+            assert _rows(conn) == before
+            if db.engine.dialect.name == "sqlite":
+                assert _autoincrement_tables(conn) >= set(REBUILT)
+                assert conn.execute(text("PRAGMA foreign_key_check")).fetchall() == []
+                assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1  # enforced again
+        assert _diff(app) == []
+        again = create_concept(db.session, {"terms": [{"text": "血清素"}, {"text": "serotonin"}]}, None)
+        db.session.commit()
+        assert again.id > deleted_id > kept_id
+        # Foreign keys still hold after the rebuild: deleting a concept still cascades to its terms.
+        delete_concept(db.session, again.id, None)
+        db.session.commit()
+        assert db.session.get(Concept, again.id) is None
+        assert db.session.scalar(select(func.count()).select_from(Evidence)) == len(before["evidence"])
+        assert db.session.scalar(select(Source.filename)) == "a.txt"
+        db.session.remove()
+
+        downgrade(revision=_revision_before(IDS_NEVER_REUSED))
+        with db.engine.connect() as conn:
+            after = _rows(conn)
+            assert [row[0] for row in after["concept"]] == [row[0] for row in before["concept"]]
+            assert after["evidence"] == before["evidence"] and after["term"][:len(before["term"])] == before["term"]
+            if db.engine.dialect.name == "sqlite":
+                assert _autoincrement_tables(conn) == set()

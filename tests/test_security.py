@@ -1,10 +1,13 @@
 """Security basics: headers, CSP, log-in throttling, cookies, upload limit."""
 
 import sqlite3
+from typing import ClassVar
 
 import pytest
+from limits.storage import MemoryStorage
 from sqlalchemy import select
 
+from glossary.extensions import limiter
 from glossary.models import User
 from glossary.services.accounts import create_user
 from glossary.services.concepts import create_concept
@@ -25,6 +28,56 @@ def test_login_attempts_are_rate_limited(make_app):
              for _ in range(12)]
     assert codes[:10] == [401] * 10
     assert codes[-1] == 429
+
+
+class SharedStore(MemoryStorage):
+    """Stands in for a redis or memcached server: every worker naming its URI reaches the same counts.
+
+    Registered with ``limits`` under its own scheme, so choosing it is a matter of
+    configuration only, exactly as ``redis://`` would be.
+    """
+
+    STORAGE_SCHEME: ClassVar[list[str]] = ["glossary-test-shared"]
+    server: ClassVar["SharedStore | None"] = None
+
+    def __new__(cls, *args, **kwargs):
+        if cls.server is None:
+            cls.server = super().__new__(cls)
+        return cls.server
+
+    def __init__(self, uri: str | None = None, **options) -> None:
+        if not hasattr(self, "storage"):  # the "server" keeps its counts when a worker connects again
+            super().__init__(uri, **options)
+            self.uri = uri
+
+
+def failed_logins(app, count: int) -> list[int]:
+    client = app.test_client()
+    return [client.post("/login", data={"name": "x", "password": "wrong-password"}).status_code
+            for _ in range(count)]
+
+
+def test_rate_limit_counts_are_per_worker_in_memory_by_default(make_app, monkeypatch):
+    monkeypatch.delenv("GLOSSARY_RATELIMIT_STORAGE_URI", raising=False)
+    first_worker = make_app(RATELIMIT_ENABLED=True)
+    assert first_worker.config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert type(limiter.storage) is MemoryStorage
+    codes = failed_logins(first_worker, 6)
+    second_worker = make_app(RATELIMIT_ENABLED=True)  # its own memory
+    codes += failed_logins(second_worker, 6)
+    assert codes == [401] * 12
+
+
+def test_the_configured_rate_limit_store_is_the_one_in_use(make_app, monkeypatch):
+    SharedStore.server = None
+    monkeypatch.setenv("GLOSSARY_RATELIMIT_STORAGE_URI", "glossary-test-shared://127.0.0.1:6379")
+    first_worker = make_app(RATELIMIT_ENABLED=True)
+    assert first_worker.config["RATELIMIT_STORAGE_URI"] == "glossary-test-shared://127.0.0.1:6379"
+    assert isinstance(limiter.storage, SharedStore) and limiter.storage.uri == "glossary-test-shared://127.0.0.1:6379"
+    codes = failed_logins(first_worker, 6)
+    second_worker = make_app(RATELIMIT_ENABLED=True)  # another worker, the same store
+    codes += failed_logins(second_worker, 6)
+    assert codes[:10] == [401] * 10 and codes[10:] == [429, 429]
 
 
 def test_session_cookie_is_httponly_and_samesite(app, db):

@@ -182,3 +182,25 @@ def test_approved_candidate_evidence_is_on_its_concept_page(db, curator):
     html = curator.get(f"/concepts/{concept.id}").get_data(as_text=True)
     assert "肠道中<mark>毛螺菌科</mark>（<mark>Lachnospiraceae</mark>）的丰度下降。" in html
     assert "approve" in html
+
+
+def new_concept_form(zh: str, en: str, **extra) -> dict[str, str]:
+    return {"version": "", "domain": "", "status": "approved",
+            "terms-0-lang": "", "terms-0-text": zh, "terms-0-kind": "full", "terms-0-status": "preferred",
+            "terms-1-lang": "", "terms-1-text": en, "terms-1-kind": "full", "terms-1-status": "preferred", **extra}
+
+
+def test_a_duplicate_new_concept_is_refused_with_a_link_unless_ticked_homonym(db, curator):
+    existing = add_concept(db, "催产素", "oxytocin")
+    page = curator.get("/concepts/new").get_data(as_text=True)
+    assert 'name="homonym"' in page
+    assert 'name="homonym"' not in curator.get(f"/concepts/{existing.id}/edit").get_data(as_text=True)
+    refused = curator.post("/concepts/new", data=new_concept_form("催產素", "Oxytocin"))
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 409
+    assert f'href="/concepts/{existing.id}"' in html and "homonym" in html
+    assert concept_form_values(html)["terms-0-text"] == "催產素"  # what was typed is kept
+    assert len(db.session.scalars(select(Concept)).all()) == 1
+    created = curator.post("/concepts/new", data=new_concept_form("催產素", "Oxytocin", homonym="y"))
+    assert created.status_code == 302
+    assert len(db.session.scalars(select(Concept)).all()) == 2

@@ -257,3 +257,14 @@ def test_a_json_export_restores_through_the_import_page(glossary, db, admin):
     assert apply_from(admin, page.data).status_code == 200
     assert {c.id for c in db.session.scalars(select(Concept))} == ids
     assert json.loads(admin.get("/export?format=json&status=").data)["concepts"] == json.loads(backup)["concepts"]
+
+
+def test_importing_a_duplicate_creates_no_second_concept_and_names_the_existing_one(db, admin):
+    existing = add_concept(db, "催产素", "oxytocin", domain="neuroendocrinology")
+    csv = "zh,en,domain\n催產素,Oxytocin,neuroendocrinology\n催产素,oxytocin,obstetrics\n"
+    page = preview(admin, csv.encode("utf-8"))
+    html = page.get_data(as_text=True)
+    outcomes = re.findall(r'<tr class="outcome-(\w+)">.*?href="/concepts/(\d+)"', html, re.S)
+    assert outcomes == [("unchanged", str(existing.id)), ("conflicting", str(existing.id))]
+    assert apply_from(admin, page.data).status_code == 200
+    assert count(db) == 1

@@ -1,4 +1,4 @@
-"""The JSON API at /api/v1: public reads, bearer-token writes, JSON errors."""
+"""The JSON API at /api/v1: public reads, bearer-token writes (and review-queue reads), JSON errors."""
 
 from __future__ import annotations
 
@@ -9,15 +9,20 @@ from typing import Any
 
 from flask import Blueprint, g, request
 
-from ..errors import ServiceError
+from ..errors import ServiceError, Unauthorized
 from ..extensions import db
-from ..services.accounts import user_for_token
+from ..services.accounts import authenticate_token
+from ..services.token_use import record_token_use
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def require_token(role: str = "curator") -> Callable:
-    """Writes need ``Authorization: Bearer <token>`` of a user with ``role`` or above."""
+    """The view needs ``Authorization: Bearer <token>`` of a user with ``role`` or above.
+
+    A missing or refused token is a 401 that says why and names the scheme
+    (``WWW-Authenticate: Bearer``); a token of too low a role is a 403.
+    """
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
@@ -25,11 +30,9 @@ def require_token(role: str = "curator") -> Callable:
             header = request.headers.get("Authorization", "")
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
-                raise ServiceError("This needs an API token: send `Authorization: Bearer <token>`.",
-                                   code="unauthorized", status=401)
-            user = user_for_token(db.session, token.strip())
-            if user is None:
-                raise ServiceError("The API token is unknown or revoked.", code="unauthorized", status=401)
+                raise Unauthorized("This needs an API token: send `Authorization: Bearer <token>`.")
+            user = authenticate_token(db.session, token.strip())
+            record_token_use(db.session)  # at most once a minute, outside this request's transaction
             if not user.can(role):
                 raise ServiceError(f"This needs the {role} role.", code="forbidden", status=403)
             g.api_user = user

@@ -1,4 +1,9 @@
-"""The review queue for automation: list candidates, approve or reject one."""
+"""The review queue for automation: list candidates, approve or reject one.
+
+Listing needs a token (a viewer's at least), unlike the glossary's reads:
+candidates are unreviewed, and their evidence quotes uploaded articles and
+names their files, which is not for anonymous callers.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from ..extensions import db
 from ..models import CANDIDATE_STATUSES, Candidate
 from ..search import concept_document
 from ..services.candidates import approve_candidate, list_candidates, reject_candidate
+from ..services.rationale import alternative_readings, clean_rationale
 from . import bp, json_body, require_token
 from .params import int_arg, parse_id
 from .responses import cached_json
@@ -19,7 +25,7 @@ EVIDENCE_SHOWN = 3
 
 
 def candidate_document(candidate: Candidate) -> dict[str, Any]:
-    """A candidate with its first few pieces of evidence."""
+    """A candidate with its first few pieces of evidence, and why the miner read it so and not otherwise."""
     return {
         "id": candidate.id,
         "zh": candidate.zh,
@@ -34,10 +40,13 @@ def candidate_document(candidate: Candidate) -> dict[str, Any]:
              "start": e.start, "end": e.end}
             for e in candidate.evidence[:EVIDENCE_SHOWN]
         ],
+        "rationale": clean_rationale(candidate.rationale),
+        "alternatives": alternative_readings(candidate.alternatives),
     }
 
 
 @bp.get("/candidates")
+@require_token("viewer")
 def candidates():
     status = request.args.get("status", "new")
     if status not in CANDIDATE_STATUSES:

@@ -17,8 +17,10 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from sqlalchemy.exc import OperationalError
 
-from ..errors import ValidationFailed
+from ..database import is_busy
+from ..errors import ServiceError, ValidationFailed
 from ..extensions import db
 from ..mining import Candidate as MinedCandidate
 from ..services.mining import mine_documents, mine_documents_dry, read_documents
@@ -50,10 +52,19 @@ def register(app: Flask) -> None:
             return
         try:
             report = mine_documents(db.session, documents, progress=progress)
-        except Exception:
+            db.session.commit()
+        except ServiceError as error:  # e.g. the same file stored by another run meanwhile
+            db.session.rollback()
+            raise click.ClickException(f"{error.message} Nothing was mined.") from error
+        except OperationalError as error:
             db.session.rollback()  # nothing half-stored
+            if not is_busy(error):
+                raise
+            raise click.ClickException("the database stayed busy with another write; nothing was stored. "
+                                       "Run the command again.") from error
+        except Exception:
+            db.session.rollback()
             raise
-        db.session.commit()
         for file_report in report.files:
             click.echo(file_report.describe())
         click.echo(report.summary())

@@ -2,18 +2,22 @@
 
 Every write records a revision. A stale edit (the caller saw an older version
 than the one stored) raises ``Conflict`` carrying both versions, so nothing a
-curator typed is lost.
+curator typed is lost. A new concept that repeats an existing one's Chinese
+and English terms raises ``Duplicate`` naming it, unless the caller says it is
+a homonym. This module is the one home of term validation: every door (page,
+API, import, review) passes its terms through ``validate_terms``.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, Duplicate, NotFound, ServiceError, ValidationFailed
 from ..models import (
     CONCEPT_STATUSES,
     LANGS,
@@ -27,7 +31,7 @@ from ..models import (
     User,
     utcnow,
 )
-from ..textkeys import CONTROL_RE, has_cjk
+from ..textkeys import CONTROL_RE, bidi_control_in, drop_zero_width, has_cjk
 from .revisions import record_revision
 
 EDITABLE_FIELDS = ("domain", "definition", "note", "status")
@@ -77,10 +81,13 @@ def validate_terms(raw_terms: Any) -> list[dict[str, Any]]:
         if not isinstance(raw, dict):
             raise ValidationFailed(f"{where} must be an object.", details={"field": where})
         text = _clean_text(raw.get("text"), f"{where}.text", MAX_TERM_LENGTH)
+        # Zero-width characters are invisible, so never meant: "oxy\u200btocin" is oxytocin.
+        text = drop_zero_width(text or "").strip()
         if not text:
             raise ValidationFailed(f"{where}.text is empty.", details={"field": where})
         if CONTROL_RE.search(text) or "\n" in text or "\t" in text:
             raise ValidationFailed(f"{where}.text contains control characters.", details={"field": where})
+        _refuse_bidi_controls(text, where)
         for field in ("kind", "lang", "status"):
             if raw.get(field) is not None and not (isinstance(raw[field], str) and raw[field]):
                 raise ValidationFailed(f"{where}.{field} must be text.", details={"field": where})
@@ -107,6 +114,56 @@ def validate_terms(raw_terms: Any) -> list[dict[str, Any]]:
         seen.add(identity)
         cleaned.append({"lang": lang, "text": text, "kind": kind, "status": status, "count": count})
     return cleaned
+
+
+def _refuse_bidi_controls(text: str, where: str) -> None:
+    """Bidirectional controls reorder what readers see: "abc", U+202E, "gnp.exe" shows as "abcexe.png"."""
+    control = bidi_control_in(text)
+    if control is None:
+        return
+    code = f"U+{ord(control):04X}"
+    raise ValidationFailed(
+        f"{where}.text contains {code} {unicodedata.name(control, 'BIDI CONTROL')}, a bidirectional control "
+        "character that changes the order in which the text is shown; remove it.",
+        details={"field": where, "character": code},
+    )
+
+
+def find_duplicate(session: Session, terms: list[dict[str, Any]]) -> tuple[int, str, str] | None:
+    """An existing concept with one of these Chinese terms and one of these English terms (by key).
+
+    Returns (concept id, its Chinese term, its English term), or None. Abbreviations
+    do not count: one abbreviation often stands for several concepts.
+    """
+    probes = [Term(**term) for term in terms if term["kind"] != "abbreviation"]
+    for probe in probes:
+        probe.fill_keys()
+    zh_keys = {probe.key for probe in probes if probe.lang == "zh"}
+    en_keys = {probe.key for probe in probes if probe.lang == "en"}
+    if not (zh_keys and en_keys):
+        return None
+    zh, en = aliased(Term), aliased(Term)
+    found = session.execute(
+        select(zh.concept_id, zh.text, en.text)
+        .join(en, en.concept_id == zh.concept_id)
+        .where(zh.lang == "zh", zh.kind != "abbreviation", zh.key.in_(zh_keys),
+               en.lang == "en", en.kind != "abbreviation", en.key.in_(en_keys))
+        .order_by(zh.concept_id, zh.id, en.id)
+        .limit(1)
+    ).first()
+    return tuple(found) if found else None
+
+
+def _refuse_duplicate(session: Session, terms: list[dict[str, Any]]) -> None:
+    found = find_duplicate(session, terms)
+    if found is None:
+        return
+    concept_id, zh_text, en_text = found
+    raise Duplicate(
+        f"Concept {concept_id} already has the Chinese term {zh_text!r} and the English term {en_text!r}. "
+        "Add to that concept instead, or mark the new one as a homonym (same names, another concept).",
+        details={"concept_id": concept_id},
+    )
 
 
 def _apply_fields(concept: Concept, data: dict[str, Any]) -> None:
@@ -142,10 +199,19 @@ def _replace_terms(concept: Concept, terms: list[dict[str, Any]]) -> None:
 
 def create_concept(session: Session, data: dict[str, Any], actor: User | None,
                    action: str = "create") -> Concept:
-    """Create a concept with its terms and record the revision."""
+    """Create a concept with its terms and record the revision.
+
+    Refused with ``Duplicate`` when an existing concept has one of its Chinese and
+    one of its English terms, unless ``data["homonym"]`` is true.
+    """
     if not isinstance(data, dict):
         raise ValidationFailed("The concept must be an object.")
     terms = validate_terms(data.get("terms"))
+    homonym = data.get("homonym", False)
+    if not isinstance(homonym, bool):
+        raise ValidationFailed("homonym must be true or false.", details={"field": "homonym"})
+    if not homonym:
+        _refuse_duplicate(session, terms)
     concept = Concept(status="approved")
     _apply_fields(concept, data)
     concept.terms = [Term(**t) for t in terms]
@@ -223,13 +289,42 @@ def delete_concept(session: Session, concept_id: int, actor: User | None,
                     before=before, after=None)
 
 
-def revert_revision(session: Session, revision_id: int, actor: User | None) -> Concept | None:
-    """Put a concept back as it was before the given revision (itself a new revision)."""
+def _revertible(session: Session, revision_id: int) -> Revision:
+    """The revision, if it is a change to a concept that can be undone; else a clear refusal."""
     revision = session.get(Revision, revision_id)
     if revision is None:
         raise NotFound(f"No revision has id {revision_id}.")
+    # A role change, a rejection, a mining run…: no concept, and no concept snapshots to go back to.
+    snapshots = [snapshot for snapshot in (revision.before, revision.after) if snapshot is not None]
+    of_a_concept = revision.concept_id is not None and bool(snapshots) and all(
+        isinstance(snapshot, dict) and isinstance(snapshot.get("terms"), list) for snapshot in snapshots)
+    if not of_a_concept:
+        raise ServiceError(
+            f"Revision {revision_id} ({revision.action}) is not a change to a concept; only changes to "
+            "concepts can be reverted.", code="not_revertible", details={"action": revision.action})
+    # A JSON null is not an SQL NULL on every back end, so creations are picked out here.
+    later = session.scalars(select(Revision).where(
+        Revision.concept_id == revision.concept_id, Revision.id > revision.id, Revision.action != "revert"))
+    later_creation = next((newer.id for newer in later if newer.before is None), None)
+    if later_creation is not None:
+        # Before ids were AUTOINCREMENT, SQLite could give a deleted concept's id to a new one.
+        raise Conflict(
+            f"Id {revision.concept_id} was given to another concept after revision {revision_id} "
+            f"(revision {later_creation}); reverting it would change that concept, so nothing was done.",
+            details={"concept_id": revision.concept_id})
+    return revision
+
+
+def revert_revision(session: Session, revision_id: int, actor: User | None) -> Concept | None:
+    """Put a concept back as it was before the given revision (itself a new revision).
+
+    Only revisions of concepts can be reverted, and only on the concept they
+    name: a deleted concept is restored under its id only while that id is
+    free, never over a live concept.
+    """
+    revision = _revertible(session, revision_id)
     target = revision.before
-    concept = session.get(Concept, revision.concept_id) if revision.concept_id else None
+    concept = session.get(Concept, revision.concept_id)
     if target is None:  # reverting a creation: the concept goes away
         if concept is None:
             raise Conflict("The concept is already gone.")
@@ -237,7 +332,7 @@ def revert_revision(session: Session, revision_id: int, actor: User | None) -> C
         return None
     fields = {k: target.get(k) for k in EDITABLE_FIELDS}
     fields["terms"] = target["terms"]
-    if concept is None:  # reverting a deletion: bring it back under its old id
+    if concept is None:  # deleted: bring it back under its old id, as it was before the revision
         restored = Concept(id=revision.concept_id, status="approved")
         _apply_fields(restored, fields)
         restored.terms = [Term(**t) for t in validate_terms(fields["terms"])]
@@ -250,4 +345,7 @@ def revert_revision(session: Session, revision_id: int, actor: User | None) -> C
         record_revision(session, concept_id=restored.id, actor=actor, action="revert",
                         before=None, after=concept_snapshot(restored))
         return restored
+    if revision.after is None:  # "restore" of a deletion, but the concept is live again
+        raise Conflict(f"Concept {concept.id} is not deleted, so there is nothing to restore; "
+                       "undo a later change of it instead.", details={"concept_id": concept.id})
     return update_concept(session, concept.id, fields, actor, concept.version, action="revert")

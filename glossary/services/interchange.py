@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..errors import ValidationFailed
 from ..formats import FORMATS, empty_glossary, export_glossary
-from ..models import CONCEPT_STATUSES, Concept, Evidence, Source, Term, User, utcnow
+from ..models import CONCEPT_STATUSES, MAX_DB_INT, Concept, Evidence, Revision, Source, Term, User, utcnow
 from .concepts import concept_snapshot, validate_terms
 from .revisions import record_revision
 
@@ -192,8 +192,11 @@ def import_glossary(
     for line, incoming in zip(lines, concepts, strict=True):
         importer.import_concept(line, incoming, keep_ids)
     if importer.explicit_ids and session.get_bind().dialect.name == "postgresql":
-        # Rows inserted with explicit ids leave the sequence behind; move it past them.
-        session.execute(text("SELECT setval(pg_get_serial_sequence('concept', 'id'), MAX(id)) FROM concept"))
+        # Rows inserted with explicit ids leave the sequence behind; move it past them, never back:
+        # the sequence may be past MAX(id) already, the ids of deleted concepts, which stay theirs.
+        session.execute(text(
+            "SELECT setval(pg_get_serial_sequence('concept', 'id'), GREATEST(MAX(id), "
+            "COALESCE(pg_sequence_last_value(pg_get_serial_sequence('concept', 'id')::regclass), 1))) FROM concept"))
     return importer.report
 
 
@@ -287,7 +290,7 @@ class _Importer:
 
     def create(self, fields: dict[str, Any], probes: list[Term], wanted_id: int | None) -> Concept:
         # Not services.concepts.create_concept: a restore must keep the concept's id.
-        concept_id = wanted_id if wanted_id and self.session.get(Concept, wanted_id) is None else None
+        concept_id = wanted_id if wanted_id and self.id_is_free(wanted_id, probes) else None
         self.explicit_ids |= concept_id is not None
         concept = Concept(id=concept_id, **{**fields, "status": fields["status"] or self.default_status})
         concept.terms = probes
@@ -296,6 +299,25 @@ class _Importer:
         record_revision(self.session, concept_id=concept.id, actor=self.actor, action=self.action,
                         before=None, after=concept_snapshot(concept))  # fmt: skip
         return concept
+
+    def id_is_free(self, concept_id: int, probes: list[Term]) -> bool:
+        """Whether the concept may come back under ``concept_id``.
+
+        Only if no live concept has it, and the history either never named it or
+        last saw there a concept sharing a (non-abbreviation) term with this one:
+        the same concept, back from a backup. Otherwise it gets a new id, so that
+        a deleted concept's id, its history and old exports never name another.
+        """
+        if not 0 < concept_id <= MAX_DB_INT or self.session.get(Concept, concept_id) is not None:
+            return False
+        last = self.session.scalar(select(Revision).where(Revision.concept_id == concept_id)
+                                   .order_by(Revision.id.desc()).limit(1))
+        if last is None:
+            return True
+        snapshot = last.after or last.before or {}
+        known = {(t.get("lang"), t.get("text")) for t in snapshot.get("terms") or []
+                 if isinstance(t, dict) and t.get("kind") != "abbreviation"}
+        return any((probe.lang, probe.text) in known for probe in probes if probe.kind != "abbreviation")
 
     def merge(self, concept: Concept, fields: dict[str, Any], probes: list[Term]) -> list[str]:
         before = concept_snapshot(concept)

@@ -2,31 +2,46 @@
 
 The text work is :mod:`glossary.mining` (pure); this module decides what is
 written. Mining is idempotent: a file already mined (same SHA-256) adds
-nothing, a proposal already known gains only the new evidence, and a proposal
-once rejected is never put in the queue again. Every file is read before
-anything is mined, so an unreadable one stops the whole batch with nothing
-written. Services add and flush; the caller commits once.
+nothing, a proposal already known gains only the new evidence (its rationale,
+why the miner read it so, is refreshed and its recurrence counts add up), and a
+proposal once rejected is never put in the queue again. The approved glossary's
+term pairs go to the miner, which learns from them how words translate. Every
+file is read before anything is mined, so an unreadable one stops the whole
+batch with nothing written.
+
+Nothing is written while the miner thinks: the reads come first, then the
+mining, then one short burst of writes with candidates looked up in bulk and
+rows inserted in batches, so the write lock is held for the storing only.
+Services add and flush; the caller commits once, so a run is stored whole or
+not at all. Zero-width characters and bidirectional controls are taken out of
+mined terms, as the concept service drops or refuses them in typed ones.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
 
-from ..errors import ValidationFailed
+from ..errors import Conflict, ValidationFailed
 from ..mining import Candidate as MinedCandidate
 from ..mining import UnreadableDocument, decode_with_encoding, mine_texts
-from ..models import Candidate, Evidence, Source, User
+from ..models import Candidate, Concept, Evidence, Source, Term, User
+from ..textkeys import drop_invisible
 from .candidates import candidate_dedupe_key
+from .rationale import clean_rationale, combine_alternatives, combine_rationales, stored_alternatives
 from .revisions import record_revision
 
 Progress = Callable[[str], None]
 # A reviewer needs a few sentences, not every one of 20,000 repeats: the count keeps the total.
 MAX_EVIDENCE_PER_SOURCE = 20
+# Rows a statement: few round trips, yet well under every back end's limit on bound parameters.
+LOOKUP_BATCH = 500
+INSERT_BATCH = 1000
 
 
 @dataclass
@@ -96,37 +111,134 @@ def mine_documents_dry(documents: list[DocumentText]) -> list[MinedCandidate]:
     return mine_texts([(document.name, document.text) for document in documents])
 
 
+def approved_term_pairs(session: Session) -> list[tuple[str, str]]:
+    """(preferred Chinese, preferred English) of every approved concept that has both, in one query.
+
+    The miner learns from them which Chinese words translate which English ones.
+    A concept with two preferred terms in a language gives its first of each.
+    """
+    zh, en = aliased(Term), aliased(Term)
+    rows = session.execute(
+        select(zh.concept_id, zh.text, en.text)
+        .join(en, en.concept_id == zh.concept_id)
+        .join(Concept, Concept.id == zh.concept_id)
+        .where(Concept.status == "approved",
+               zh.lang == "zh", zh.kind == "full", zh.status == "preferred",
+               en.lang == "en", en.kind == "full", en.status == "preferred")
+        .order_by(zh.concept_id, zh.id, en.id)
+    )
+    first: dict[int, tuple[str, str]] = {}
+    for concept_id, zh_text, en_text in rows:
+        first.setdefault(concept_id, (zh_text, en_text))
+    return list(first.values())
+
+
 def mine_documents(session: Session, documents: list[DocumentText],
                    progress: Progress | None = None, actor: User | None = None) -> MiningReport:
     """Record sources and evidence, and put new candidates in the review queue.
 
-    Each mined file is one entry in the audit trail, under ``actor`` (None: the system).
+    Reads and mines first, writing nothing: the CPU-bound mining never holds the
+    database's write lock, so editors and other writers carry on meanwhile. Then
+    one short burst of writes (the caller commits it once): candidates looked up
+    in bulk, new rows inserted in batches. Each mined file is one entry in the
+    audit trail, under ``actor`` (None: the system).
     """
     say = progress or (lambda message: None)
     report = MiningReport()
-    fresh: list[tuple[DocumentText, Source]] = []
-    seen_hashes: set[str] = set()
+    with session.no_autoflush:  # anything the caller left pending waits for the writes below
+        fresh = _unmined(session, documents, report, say)
+        if not fresh:
+            return report
+        known_pairs = approved_term_pairs(session)
+    say(f"mining {len(fresh)} file(s)…")
+    keys = [str(index) for index in range(len(fresh))]  # names may repeat; positions do not
+    mined = mine_texts([(key, document.text) for key, document in zip(keys, fresh, strict=True)],
+                       known_pairs=known_pairs)
+    say(f"storing {len(mined)} candidate(s)…")
+    _store(session, dict(zip(keys, fresh, strict=True)), [_visible(proposal) for proposal in mined], report, actor)
+    for file_report in report.files:
+        if file_report.status == "mined":
+            say(file_report.describe())
+    return report
+
+
+def _unmined(session: Session, documents: list[DocumentText], report: MiningReport,
+             say: Progress) -> list[DocumentText]:
+    """The documents not mined before (by SHA-256, in one query), each once; the others are reported."""
+    digests = {document.sha256 for document in documents}
+    stored = set(session.scalars(select(Source.sha256).where(Source.sha256.in_(digests)))) if digests else set()
+    fresh: list[DocumentText] = []
     for document in documents:
-        digest = document.sha256
-        if digest in seen_hashes or session.scalar(select(Source.id).where(Source.sha256 == digest)):
+        if document.sha256 in stored:
             report.files.append(FileReport(document.name, "already mined"))
             say(f"{document.name}: already mined")
             continue
-        seen_hashes.add(digest)
-        source = Source(filename=_base_name(document.name)[:255], title=_title(document.text), sha256=digest,
-                        encoding=document.encoding, size=len(document.data))
-        session.add(source)
-        fresh.append((document, source))
-    if not fresh:
-        return report
-    session.flush()
-    say(f"mining {len(fresh)} file(s)…")
-    keys = [str(index) for index in range(len(fresh))]  # names may repeat; positions do not
-    mined = mine_texts([(key, document.text) for key, (document, _) in zip(keys, fresh, strict=True)])
-    per_file = {key: FileReport(document.name, "mined") for key, (document, _) in zip(keys, fresh, strict=True)}
-    sources = {key: source for key, (_, source) in zip(keys, fresh, strict=True)}
-    for proposal in mined:
-        _record(session, proposal, sources, per_file, report)
+        stored.add(document.sha256)
+        fresh.append(document)
+    return fresh
+
+
+def _visible(proposal: MinedCandidate) -> MinedCandidate:
+    """The proposal without zero-width characters or bidirectional controls in its terms.
+
+    Articles carry them invisibly (a left-to-right mark pasted with an English
+    name); a term keeps none, and the page and the API refuse or drop them too.
+    """
+    return replace(proposal, zh=drop_invisible(proposal.zh), en=drop_invisible(proposal.en),
+                   abbr=drop_invisible(proposal.abbr))
+
+
+def _store(session: Session, documents: dict[str, DocumentText], mined: list[MinedCandidate],
+           report: MiningReport, actor: User | None) -> None:
+    """The write burst: sources, candidates (looked up in bulk), evidence (inserted in batches), revisions."""
+    sources = {key: Source(filename=_base_name(document.name)[:255], title=_title(document.text),
+                           sha256=document.sha256, encoding=document.encoding, size=len(document.data))
+               for key, document in documents.items()}
+    per_file = {key: FileReport(document.name, "mined") for key, document in documents.items()}
+    session.add_all(sources.values())
+    try:
+        session.flush()
+    except IntegrityError as error:  # the same file, stored by another upload since it was looked up
+        session.rollback()
+        raise Conflict("One of these files was mined by another upload at the same moment; nothing was "
+                       "stored. Send it again to see it as already mined.") from error
+    proposals = [(candidate_dedupe_key(p.zh, p.en, p.abbr), p) for p in mined if p.zh or p.en or p.abbr]
+    known = _candidates_by_key(session, {key for key, _ in proposals})
+    new: list[Candidate] = []
+    kept: list[tuple[Candidate, MinedCandidate]] = []
+    for key, proposal in proposals:
+        candidate = known.get(key)
+        if candidate is not None and candidate.status == "rejected":
+            report.rejected_skipped += 1
+            continue
+        files = {found["file"] for found in proposal.sources}
+        if candidate is None:
+            candidate = Candidate(zh=proposal.zh[:500], en=proposal.en[:500], abbr=proposal.abbr[:100],
+                                  dedupe_key=key, confidence=proposal.confidence, count=0, status="new",
+                                  alternatives=stored_alternatives(proposal.alternatives),
+                                  rationale=clean_rationale(proposal.evidence))
+            known[key] = candidate
+            new.append(candidate)
+            report.new_candidates += 1
+            for name in files:
+                per_file[name].new_candidates += 1
+        else:
+            report.known_candidates += 1
+            candidate.confidence = max(candidate.confidence or 0.0, proposal.confidence)
+            # New objects, not edits in place: a plain JSON column only saves what is reassigned.
+            candidate.rationale = combine_rationales(candidate.rationale, proposal.evidence)
+            candidate.alternatives = combine_alternatives(candidate.alternatives, proposal.alternatives)
+        candidate.count = (candidate.count or 0) + proposal.count
+        for name in files:
+            per_file[name].candidates += 1
+        kept.append((candidate, proposal))
+    for batch in _batches(new):
+        session.add_all(batch)
+        session.flush()  # the new candidates' ids, for their evidence
+    evidence = [row for candidate, proposal in kept
+                for row in _evidence_rows(candidate, proposal, sources, per_file)]
+    for batch in _batches(evidence):
+        session.execute(insert(Evidence), batch)
     session.flush()
     report.files.extend(per_file.values())
     for key, file_report in per_file.items():
@@ -135,43 +247,37 @@ def mine_documents(session: Session, documents: list[DocumentText],
             "source_id": source.id, "filename": source.filename, "sha256": source.sha256,
             "candidates": file_report.candidates, "new_candidates": file_report.new_candidates,
             "evidence": file_report.evidence})
-        say(file_report.describe())
-    return report
 
 
-def _record(session: Session, proposal: MinedCandidate, sources: dict[str, Source],
-            per_file: dict[str, FileReport], report: MiningReport) -> None:
-    key = candidate_dedupe_key(proposal.zh, proposal.en, proposal.abbr)
-    candidate = session.scalar(select(Candidate).where(Candidate.dedupe_key == key))
-    if candidate is not None and candidate.status == "rejected":
-        report.rejected_skipped += 1
-        return
-    files = {source["file"] for source in proposal.sources}
-    if candidate is None:
-        candidate = Candidate(zh=proposal.zh[:500], en=proposal.en[:500], abbr=proposal.abbr[:100], dedupe_key=key,
-                              confidence=proposal.confidence, count=0, status="new",
-                              alternatives=proposal.alternatives)
-        session.add(candidate)
-        session.flush()
-        report.new_candidates += 1
-        for name in files:
-            per_file[name].new_candidates += 1
-    else:
-        report.known_candidates += 1
-        candidate.confidence = max(candidate.confidence or 0.0, proposal.confidence)
-    candidate.count = (candidate.count or 0) + proposal.count
-    term = proposal.zh or proposal.en
-    kept: dict[str, int] = {}
+def _candidates_by_key(session: Session, keys: set[str]) -> dict[str, Candidate]:
+    """The stored candidates with these dedupe keys, a few hundred keys a query."""
+    ordered = sorted(keys)
+    found: dict[str, Candidate] = {}
+    for batch in _batches(ordered, LOOKUP_BATCH):
+        stmt = select(Candidate).where(Candidate.dedupe_key.in_(batch))
+        found.update((candidate.dedupe_key, candidate) for candidate in session.scalars(stmt))
+    return found
+
+
+def _evidence_rows(candidate: Candidate, proposal: MinedCandidate, sources: dict[str, Source],
+                   per_file: dict[str, FileReport]) -> list[dict]:
+    """The proposal's evidence sentences as rows, at most ``MAX_EVIDENCE_PER_SOURCE`` a file."""
+    term = (proposal.zh or proposal.en)[:1000]
+    rows, kept = [], {}
     for found in proposal.sources:
         name = found["file"]
         kept[name] = kept.get(name, 0) + 1
         if kept[name] > MAX_EVIDENCE_PER_SOURCE:
             continue
-        session.add(Evidence(source_id=sources[name].id, candidate_id=candidate.id, concept_id=candidate.concept_id,
-                             term=term[:1000], sentence=found["sentence"], start=found["start"], end=found["end"]))
+        rows.append({"source_id": sources[name].id, "candidate_id": candidate.id, "concept_id": candidate.concept_id,
+                     "term": term, "sentence": found["sentence"], "start": found["start"], "end": found["end"]})
         per_file[name].evidence += 1
-    for name in files:
-        per_file[name].candidates += 1
+    return rows
+
+
+def _batches(items: list, size: int = INSERT_BATCH) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def _base_name(name: str) -> str:

@@ -1,12 +1,14 @@
-"""Managing users and API tokens from the admin pages, each change audited.
+"""Managing users, their passwords, sessions and API tokens, each change audited.
 
-Builds on ``accounts`` (hashing, token generation) and records a revision
-(with no concept) for every change, so the audit trail also says who gave
-whom which role and who issued or revoked which token.
+Builds on ``accounts`` (hashing, session generations, token generation) and
+records a revision (with no concept) for every change, so the audit trail also
+says who gave whom which role, who changed or reset whose password, and who
+issued or revoked which token. The pages and the CLI call the same functions.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..errors import NotFound, ValidationFailed
 from ..models import ROLES, ApiToken, User
-from .accounts import create_token, create_user, revoke_token
+from .accounts import create_token, create_user, end_all_sessions, password_matches, revoke_token, set_password
 from .revisions import record_revision
 
 
@@ -23,8 +25,11 @@ def _user_state(user: User) -> dict[str, Any]:
 
 
 def _token_state(token: ApiToken) -> dict[str, Any]:
-    return {"token": token.prefix, "label": token.name, "user": token.user.name,
-            "revoked": token.revoked_at is not None}
+    state = {"token": token.prefix, "label": token.name, "user": token.user.name,
+             "revoked": token.revoked_at is not None}
+    if token.expires_at is not None:
+        state["expires"] = token.expires_at.isoformat(timespec="minutes")
+    return state
 
 
 def list_users(session: Session) -> list[User]:
@@ -42,6 +47,14 @@ def get_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(f"No user has id {user_id}.")
+    return user
+
+
+def find_user(session: Session, name: str) -> User:
+    """The user with this name (as the CLI names them), or NotFound."""
+    user = session.scalar(select(User).where(User.name == (name or "").strip()))
+    if user is None:
+        raise NotFound(f"No user named {name!r}. Create one with create-user first.")
     return user
 
 
@@ -90,18 +103,68 @@ def set_active(session: Session, user_id: int, active: bool, actor: User | None)
         _keep_an_admin(session, user)
     before = _user_state(user)
     user.active = active
+    if not active:
+        # Ended for good, not suspended: reactivating revives no old cookie and no old token.
+        end_all_sessions(user)
     session.flush()
     record_revision(session, concept_id=None, actor=actor, action="user.activate" if active else "user.deactivate",
                     before=before, after=_user_state(user))
+    if not active:
+        for token in user.tokens:
+            if token.revoked_at is None:
+                withdraw_token(session, token.id, actor)
     return user
 
 
-def issue_token(session: Session, user_id: int, label: str, actor: User | None) -> tuple[str, ApiToken]:
-    """A new API token for a user; the plain text is returned once and never stored."""
+def log_out(session: Session, user: User) -> None:
+    """End the user's sessions: the cookie being logged out may have been copied.
+
+    Cookies are not stored server-side, so one of them cannot be ended alone;
+    logging out therefore ends the user's other sessions too. Not audited:
+    nothing about the account changes.
+    """
+    end_all_sessions(user)
+    session.flush()
+
+
+def sign_out_everywhere(session: Session, user_id: int, actor: User | None) -> User:
+    """An admin ends every session and remember-me cookie of a user (a lost laptop, say)."""
+    user = get_user(session, user_id)
+    end_all_sessions(user)
+    session.flush()
+    record_revision(session, concept_id=None, actor=actor, action="user.sign_out",
+                    before=None, after=_user_state(user))
+    return user
+
+
+def change_own_password(session: Session, user: User, current_password: str, new_password: str) -> User:
+    """A user replaces their password, proving they know the current one; other sessions end."""
+    if not password_matches(user, current_password):
+        raise ValidationFailed("The current password is not right.", code="wrong_password")
+    set_password(user, new_password)
+    session.flush()
+    record_revision(session, concept_id=None, actor=user, action="user.password_change",
+                    before=None, after=_user_state(user))
+    return user
+
+
+def reset_password(session: Session, user_id: int, new_password: str, actor: User | None) -> User:
+    """An admin (or ``flask set-password``) sets a user's password; every session of theirs ends."""
+    user = get_user(session, user_id)
+    set_password(user, new_password)
+    session.flush()
+    record_revision(session, concept_id=None, actor=actor, action="user.password_reset",
+                    before=None, after=_user_state(user))
+    return user
+
+
+def issue_token(session: Session, user_id: int, label: str, actor: User | None,
+                expires_in: timedelta | None = None) -> tuple[str, ApiToken]:
+    """A new API token for a user, optionally expiring; the plain text is returned once and never stored."""
     user = get_user(session, user_id)
     if not user.active:
         raise ValidationFailed(f"{user.name} is deactivated; reactivate the user first.")
-    plain, token = create_token(session, user, label)
+    plain, token = create_token(session, user, label, expires_in)
     record_revision(session, concept_id=None, actor=actor, action="token.create",
                     before=None, after=_token_state(token))
     return plain, token

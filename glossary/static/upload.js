@@ -39,6 +39,7 @@
   function describeFailure(xhr) {
     if (xhr.status === 413) { return "too large to upload"; }
     if (xhr.status === 400) { return "refused: reload the page and try again"; }
+    if (xhr.status === 503) { return "the glossary is busy with another change: nothing was stored, try again in a moment"; }
     return "failed (" + (xhr.status || "no answer") + ")";
   }
 

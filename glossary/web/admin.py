@@ -1,4 +1,5 @@
-"""Admin pages: users (create, role, deactivate) and API tokens (create, revoke).
+"""Admin pages: users (create, role, deactivate, reset password, sign out
+everywhere) and API tokens (create with an optional expiry, revoke).
 
 A new token is shown once, in the response to the form that made it; it is
 never put in the session or a redirect, since only its hash is stored.
@@ -14,17 +15,22 @@ from wtforms import SelectChoice
 
 from ..errors import ServiceError
 from ..extensions import db
-from ..models import ROLES
+from ..models import ROLES, utcnow
+from ..services.accounts import parse_lifetime
 from ..services.users import (
     create_account,
+    get_user,
     issue_token,
     list_tokens,
     list_users,
+    reset_password,
     set_active,
     set_role,
+    sign_out_everywhere,
     withdraw_token,
 )
-from .forms import RoleForm, TokenForm, UserForm, commit_and_redirect, role_required
+from .auth import stay_logged_in
+from .forms import PasswordResetForm, RoleForm, TokenForm, UserForm, commit_and_redirect, role_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -36,7 +42,7 @@ def _page(user_form: UserForm | None = None, token_form: TokenForm | None = None
     token_form.user_id.choices = [SelectChoice(u.id, f"{u.name} ({u.role})") for u in users if u.active]
     return render_template("admin/users.html", users=users, tokens=list_tokens(db.session),
                            user_form=user_form or UserForm(), token_form=token_form,
-                           roles=ROLES, new_token=new_token), status
+                           roles=ROLES, new_token=new_token, now=utcnow()), status
 
 
 def _perform(action: Callable[[], str]):
@@ -93,6 +99,39 @@ def activate(user_id: int):
     return _perform(lambda: f"{set_active(db.session, user_id, True, current_user).name} can log in again.")
 
 
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@role_required("admin")
+def reset_user_password(user_id: int):
+    user = get_user(db.session, user_id)
+    form = PasswordResetForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            reset_password(db.session, user.id, form.new_password.data, current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            status = exc.status
+        else:
+            db.session.commit()
+            if user.id == current_user.id:
+                stay_logged_in(current_user)
+            flash(f"New password set for {user.name}; their sessions have ended.", "success")
+            return redirect(url_for(".users"))
+    elif form.is_submitted():
+        status = 422
+    return render_template("auth/password.html", form=form, heading=f"New password for {user.name}",
+                           intro=f"{user.name} will be logged out everywhere and log in again "
+                                 "with the new password."), status
+
+
+@bp.post("/users/<int:user_id>/sign-out")
+@role_required("admin")
+def sign_out(user_id: int):
+    return _perform(lambda: f"{sign_out_everywhere(db.session, user_id, current_user).name} "
+                            "is logged out everywhere.")
+
+
 @bp.post("/tokens")
 @role_required("admin")
 def create_token():
@@ -101,7 +140,8 @@ def create_token():
     if not form.validate():
         return _page(token_form=form, status=422)
     try:
-        plain, _token = issue_token(db.session, form.user_id.data, form.label.data, current_user)
+        plain, _token = issue_token(db.session, form.user_id.data, form.label.data, current_user,
+                                    parse_lifetime(form.expires.data))
     except ServiceError as exc:
         db.session.rollback()
         flash(exc.message, "error")

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..errors import Conflict, ValidationFailed
+from ..errors import Conflict, Duplicate, ValidationFailed
 from ..extensions import db
 from ..models import Concept
 from ..services.concepts import (
@@ -127,11 +127,12 @@ def new():
     form = ConceptForm()
     if form.validate_on_submit():
         try:
-            concept = create_concept(db.session, form.concept_data(), current_user)
-        except ValidationFailed as exc:
+            concept = create_concept(db.session, {**form.concept_data(), "homonym": form.homonym.data}, current_user)
+        except (ValidationFailed, Duplicate) as exc:
             db.session.rollback()
             flash(exc.message, "error")
-            return render_template("concepts/edit.html", form=form, concept=None), 422
+            existing = exc.details.get("concept_id") if isinstance(exc, Duplicate) else None
+            return render_template("concepts/edit.html", form=form, concept=None, existing=existing), exc.status
         db.session.commit()
         flash("Concept created.", "success")
         return redirect(url_for(".show", concept_id=concept.id))

@@ -27,11 +27,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from ..errors import ServiceError
 from ..extensions import db, login_manager
 from ..models import CONCEPT_STATUSES, ROLES, TERM_KINDS, TERM_STATUSES
+from ..services.accounts import MAX_PASSWORD, MIN_PASSWORD
 from ..services.concepts import MAX_TERM_LENGTH, MAX_TERMS
 
 BLANK_TERM_ROWS = 3
@@ -91,6 +92,8 @@ class ConceptForm(FlaskForm):
     note = TextAreaField("Note", filters=[_strip], validators=[Length(max=20000)])
     status = SelectField("Concept status", choices=[SelectChoice(s) for s in CONCEPT_STATUSES], default="approved")
     terms = FieldList(FormField(TermForm), min_entries=1, max_entries=MAX_TERMS + BLANK_TERM_ROWS)
+    # New concepts only: without it, one whose Chinese and English terms an existing concept has is refused.
+    homonym = BooleanField("A homonym: another concept with the same Chinese and English terms as an existing one")
 
     def add_blank_rows(self, count: int = BLANK_TERM_ROWS) -> None:
         for _ in range(count):
@@ -144,8 +147,24 @@ class UploadForm(FlaskForm):
 
 class UserForm(FlaskForm):
     name = StringField("User name", filters=[_strip], validators=[DataRequired(), Length(max=80)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(min=8, max=500)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)])
     role = SelectField("Role", choices=[SelectChoice(r) for r in ROLES], default="curator")
+
+
+class PasswordResetForm(FlaskForm):
+    """A new password, typed twice (an admin setting someone's)."""
+
+    new_password = PasswordField("New password", render_kw={"autocomplete": "new-password"},
+                                 validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)])
+    confirm = PasswordField("New password again", render_kw={"autocomplete": "new-password"},
+                            validators=[DataRequired(), EqualTo("new_password", "The two new passwords differ.")])
+
+
+class PasswordChangeForm(PasswordResetForm):
+    """One's own new password: the current one first, so a borrowed session cannot take the account."""
+
+    current_password = PasswordField("Current password", render_kw={"autocomplete": "current-password"},
+                                     validators=[DataRequired(), Length(max=MAX_PASSWORD)])
 
 
 class RoleForm(FlaskForm):
@@ -155,3 +174,7 @@ class RoleForm(FlaskForm):
 class TokenForm(FlaskForm):
     user_id = SelectField("For user", coerce=int, choices=[])
     label = StringField("What it is for", filters=[_strip], validators=[DataRequired(), Length(max=80)])
+    # Lifetimes in the syntax of `flask create-token --expires`, read by the same parser.
+    expires = SelectField("Expires", default="", choices=[
+        SelectChoice("", "never (until revoked)"), SelectChoice("7d", "in 7 days"),
+        SelectChoice("30d", "in 30 days"), SelectChoice("90d", "in 90 days"), SelectChoice("365d", "in a year")])

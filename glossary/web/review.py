@@ -25,12 +25,19 @@ from ..services.candidates import (
     suggest_concepts,
 )
 from ..services.documents import list_sources
+from ..services.rationale import alternative_readings, clean_rationale, is_explained
 from .forms import CandidateForm, MergeForm, commit_and_redirect, role_required
 
 bp = Blueprint("review", __name__)
 
 PER_PAGE = 25
 MAX_PER_PAGE = 200
+
+# The templates read a candidate's rationale through the same cleaning as the API,
+# so an old or odd row shows nothing rather than breaking the queue.
+bp.add_app_template_filter(clean_rationale, "rationale")
+bp.add_app_template_filter(alternative_readings, "alternative_readings")
+bp.add_app_template_test(is_explained, "explained")
 
 
 def candidate_label(candidate: Candidate, edits: dict[str, str] | None = None) -> str:

@@ -1,0 +1,117 @@
+"""Revert of every kind of revision over real HTTP: changes to concepts are undone, anything else is a clear 400.
+
+``POST /revisions/<id>/revert`` used to fail with a 500 (``KeyError: 'terms'``)
+for a role change, a (de)activation or a candidate rejection. The last test
+reads the kinds the services record from their source, so a new kind without
+a test here fails it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from glossary.models import Concept, Revision, User
+from glossary.services import users
+from glossary.services.candidates import approve_candidate, merge_candidate, reject_candidate
+from glossary.services.concepts import create_concept, delete_concept, revert_revision, update_concept
+from glossary.services.interchange import import_glossary
+from glossary.services.mining import mine_documents, read_documents
+
+from .test_web_support import PASSWORD, add_candidate, add_concept, logged_in
+
+CONCEPT_KINDS = ("create", "update", "delete", "revert", "approve", "merge", "import", "starter")
+OTHER_KINDS = ("reject", "mine", "user.create", "user.role", "user.deactivate", "user.activate", "user.sign_out",
+               "user.password_change", "user.password_reset", "token.create", "token.revoke")
+SERVICES = Path(__file__).resolve().parents[1] / "glossary" / "services"
+OXYTOCIN = {"terms": [{"text": "催产素"}, {"text": "oxytocin"}]}
+
+
+@pytest.fixture()
+def curator(db, client):
+    return logged_in(db, client, "curator")
+
+
+def newest(db, kind: str) -> Revision:
+    return db.session.scalar(select(Revision).where(Revision.action == kind).order_by(Revision.id.desc()))
+
+
+def make_concept_revision(db, kind: str) -> Revision:
+    """A fresh change of this kind, the newest of its concept, so that undoing it is allowed."""
+    session = db.session
+    if kind in ("create", "update", "delete", "revert"):
+        concept = create_concept(session, OXYTOCIN, None)
+        session.commit()
+        if kind == "update":
+            update_concept(session, concept.id, {"note": "a neuropeptide"}, None, concept.version)
+        elif kind in ("delete", "revert"):
+            delete_concept(session, concept.id, None)
+            if kind == "revert":
+                revert_revision(session, newest(db, "delete").id, None)
+    elif kind == "approve":
+        approve_candidate(session, add_candidate(db, "毛螺菌科", "Lachnospiraceae").id, None)
+    elif kind == "merge":
+        concept = add_concept(db, "催产素", "oxytocin")
+        merge_candidate(session, add_candidate(db, "催产素", "oxytocin", "OXT").id, concept.id, None)
+    else:  # import, starter
+        import_glossary(session, {"concepts": [OXYTOCIN]}, action=kind)
+    session.commit()
+    return newest(db, kind)
+
+
+@pytest.mark.parametrize("kind", CONCEPT_KINDS)
+def test_a_change_to_a_concept_is_reverted(db, curator, kind):
+    revision = make_concept_revision(db, kind)
+    concept_id = revision.concept_id
+    response = curator.post(f"/revisions/{revision.id}/revert")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    undone = db.session.scalar(select(Revision).order_by(Revision.id.desc()))
+    assert undone.concept_id == concept_id
+    # Undoing a creation deletes the concept; anything else puts it back as it was.
+    assert undone.action == ("delete" if revision.before is None else "revert")
+    assert (db.session.get(Concept, concept_id) is None) == (revision.before is None)
+
+
+def test_any_other_kind_of_revision_is_a_clear_400_and_changes_nothing(db, curator):
+    session = db.session
+    user = users.create_account(session, "mei", PASSWORD, "viewer", None)
+    users.set_role(session, user.id, "curator", None)
+    users.set_active(session, user.id, False, None)
+    users.set_active(session, user.id, True, None)
+    users.sign_out_everywhere(session, user.id, None)
+    users.change_own_password(session, user, PASSWORD, "another long password")
+    users.reset_password(session, user.id, PASSWORD, None)
+    _, token = users.issue_token(session, user.id, "editor plugin", None)
+    users.withdraw_token(session, token.id, None)
+    reject_candidate(session, add_candidate(db, "肠道菌群", "gut microbiota").id, None)
+    article = "慢性应激激活下丘脑-垂体-肾上腺（hypothalamic-pituitary-adrenal，HPA）轴。".encode()
+    mine_documents(session, read_documents([("article.txt", article)]))
+    session.commit()
+    others = session.scalars(select(Revision).where(Revision.concept_id.is_(None))).all()
+    assert sorted({r.action for r in others}) == sorted(OTHER_KINDS)
+    count = session.scalar(select(func.count()).select_from(Revision))
+    for revision in others:
+        response = curator.post(f"/revisions/{revision.id}/revert")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400, (revision.action, page[:300])
+        assert f"Revision {revision.id} ({revision.action}) is not a change to a concept" in page
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Revision)) == count
+    assert session.scalar(select(User.role).where(User.name == "mei")) == "curator"
+
+
+def test_an_unknown_revision_is_404(curator):
+    assert curator.post("/revisions/999999/revert").status_code == 404
+
+
+def test_every_kind_the_services_record_is_tested_here():
+    """``action="..."`` (and ``action: str = "..."`` defaults, and both arms of a conditional) in the services."""
+    source = "\n".join(path.read_text(encoding="utf-8") for path in SERVICES.glob("*.py"))
+    found = set()
+    for match in re.finditer(r'action(?:: str)?\s*=\s*"([\w.]+)"(?: if [^"\n]+ else "([\w.]+)")?', source):
+        found.update(kind for kind in match.groups() if kind)
+    assert found == set(CONCEPT_KINDS) | set(OTHER_KINDS)
