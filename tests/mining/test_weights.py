@@ -43,8 +43,12 @@ def test_shipped_weights_cover_every_feature_the_miner_produces():
         ("患者出现肝脂肪变性", "hepatic steatosis", "", 0.0),
         ("可以使得轻度肝脂肪变性", "mild hepatic steatosis", "", 0.0),
     ]
-    produced = {name for options in collect_options(contexts, ["肝脂肪变性，外侧膝状体。"], known=[("外侧膝状体", "")])
-                for option in options for name in option.features}
+    produced = {
+        name
+        for options in collect_options(contexts, ["肝脂肪变性，外侧膝状体。"], known=[("外侧膝状体", "")])
+        for option in options
+        for name in option.features
+    }
     assert produced <= set(boundary_weights())
 
 
