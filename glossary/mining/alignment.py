@@ -179,6 +179,11 @@ def alignment_features(
         features["letters_uncovered"] = uncovered
         if idle:
             features["words_without_letter"] = float(idle)
+    # A first word the other side lacks is context for sure when the rest lines up well (小鼠|失血性休克复苏
+    # for hemorrhagic shock resuscitation); when little lines up, the lexicon may just not know the word.
+    if "first_not_in_english" in features:
+        uncovered = features.get("english_uncovered", features.get("letters_uncovered", 1.0))
+        features[f"first_not_in_english&rest_{'aligned' if uncovered <= 0.5 else 'unaligned'}"] = 1.0
     return features, reasons
 
 

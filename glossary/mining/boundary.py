@@ -208,8 +208,12 @@ def _can_start(tokens: tuple[Token, ...], index: int) -> bool:
         return False
     if token.tag in ("m", "q") and has_cjk(token.word) and len(token.word) > 1:
         return False  # 一项, 两种: a count, not a term
-    if token.tag == "m" and index + 1 < len(tokens) and tokens[index + 1].word == " ":
-        return False  # a number before a space: 24 国际单位
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    if (token.tag == "m" or token.word.isdigit()) and following is not None:
+        if following.word == " ":
+            return False  # a number before a space: 24 国际单位
+        if following.tag == "q" or following.word in MEASURE_WORDS:
+            return False  # a number and its measure word: 1条, 3种
     return True
 
 
