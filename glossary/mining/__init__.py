@@ -6,7 +6,14 @@ stages, one module each, run in this order::
     reading → cleanup → extract → boundary → candidates
                           ↘ abbreviations ↗
 
-``mine_files`` and ``mine_texts`` run them all; evidence is pooled across the
+Cleanup reduces converter markup (:mod:`.markup`; LaTeX fragments in
+:mod:`.latex`). The boundary stage weighs evidence from a bilingual lexicon
+(:mod:`.lexicon`): CC-CEDICT read by :mod:`.cedict`, English words and stems in
+:mod:`.stemming`, loose matching of English senses in :mod:`.senses`, counts
+over pairs in :mod:`.associations`, the parsed dictionary kept on disk by
+:mod:`.lexicon_cache`.
+
+``mine_files`` and ``mine_texts`` run all the stages; evidence is pooled across the
 documents given together, so mining a set of articles at once is better than
 one at a time.
 """
