@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .lexicon import Lexicon, english_stems
 from .textforms import has_cjk
+from .transliteration import sounds_like
 from .words import Token, is_grammar
 
 __all__ = ["Sides", "align_word", "alignment_features", "other_side"]
@@ -81,6 +82,10 @@ def align_word(lexicon: Lexicon, token: Token, sides: Sides) -> Alignment:
         for position, stem in enumerate(sides.stems):
             if lexicon.match(word, (stem,)) >= 0.5:
                 return "match", position, none
+        if not known:  # a name no dictionary has may spell out the English sound: 雷帕霉素 rapamycin
+            for position, written in enumerate(sides.words):
+                if sounds_like(word, written):
+                    return "match", position, none
         return ("foreign" if known else "unknown"), -1, none
     glosses = lexicon.glosses(word) if known else frozenset()
     if not glosses and len(word) > 1:

@@ -64,6 +64,7 @@ from .words import (
     is_grammar,
     is_separator,
     is_verb,
+    join_complements,
     join_known,
     read_verbs,
     segment,
@@ -229,7 +230,7 @@ def option_features(
 
 @lru_cache(maxsize=50_000)
 def _featured(left: str, en: str, abbr: str, fit: float, lexicon: Lexicon):
-    tokens = tuple(read_verbs(token, lexicon) for token in join_known(segment(left), lexicon))
+    tokens = join_complements(tuple(read_verbs(token, lexicon) for token in join_known(segment(left), lexicon)))
     offsets = []
     offset = 0
     for token in tokens:

@@ -25,6 +25,7 @@ __all__ = [
     "chinese_length",
     "dictionary_frequency",
     "english_length_range",
+    "join_complements",
     "join_known",
     "read_verbs",
     "segment",
@@ -190,6 +191,28 @@ def join_known(tokens: tuple[Token, ...], lexicon: Lexicon) -> tuple[Token, ...]
         else:
             joined.append(Token("".join(t.word for t in tokens[index:end]), "n", 0))
         index = end
+    return tuple(joined)
+
+
+# Single characters that complete a verb (编制出, 裂解成, 转化为): part of the verb, never of the term after it.
+COMPLEMENTS = frozenset("出 成 为 到 入 至 回 开 起")
+
+
+def join_complements(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """A verb and the complement jieba left apart (编制|出, 裂解|成) are read as one verb."""
+    joined: list[Token] = []
+    for token in tokens:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and token.word in COMPLEMENTS
+            and previous.tag in VERB_TAGS
+            and len(previous.word) >= 2
+            and has_cjk(previous.word)
+        ):
+            joined[-1] = Token(previous.word + token.word, "v", max(previous.frequency, TECHNICAL_FREQUENCY))
+        else:
+            joined.append(token)
     return tuple(joined)
 
 
