@@ -102,3 +102,36 @@ def test_a_body_named_with_and_stays_whole():
     text = "此项由美国食品与药物管理局（Food and Drug Administration，FDA）批准。"
     [fda] = [c for c in mine_texts([("f.txt", text)]) if c.abbr == "FDA"]
     assert fda.zh == "美国食品与药物管理局"
+
+
+@pytest.mark.parametrize(
+    ("zh", "en", "expected"),
+    [
+        ("雷帕霉素", "rapamycin", True),
+        ("克罗恩", "Crohn", True),
+        ("地塞米松", "dexamethasone", True),
+        ("普鲁卡因", "procaine", True),
+        ("多巴胺", "dopamine", True),
+        ("睾丸", "seminiferous", False),
+        ("血清", "serum", False),
+        ("消化系统", "Crohn", False),
+        ("缰核", "habenula", False),
+    ],
+)
+def test_transliterations_are_heard(zh, en, expected):
+    from glossary.mining.transliteration import sounds_like
+
+    assert sounds_like(zh, en) is expected
+
+
+def test_a_transliterated_name_stays_with_its_head():
+    # 西罗莫司 is no dictionary word; it spells out sirolimus, so it belongs to the term
+    assert best("抑制了西罗莫司靶蛋白", "target of sirolimus", "") == "西罗莫司靶蛋白"
+
+
+def test_a_verb_and_its_complement_are_one_verb():
+    from glossary.mining.words import Token, join_complements
+
+    tokens = (Token("编制", "v", 500), Token("出", "v", 900), Token("量表", "n", 50))
+    assert [t.word for t in join_complements(tokens)] == ["编制出", "量表"]
+    assert best("研究人员编制出婴儿疼痛量表", "Infant Pain Scale", "IPS") == "婴儿疼痛量表"
