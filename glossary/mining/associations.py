@@ -13,6 +13,10 @@ from collections.abc import Iterable
 
 __all__ = ["Associations"]
 
+# A guess among several left-over words stays below what counts as a match (0.5): it needs a
+# second pair to agree (the Dice coefficient) before it explains anything.
+GUESS = 0.4
+
 
 class Associations:
     """Left-over Chinese units and English stems counted over many pairs.
@@ -36,7 +40,7 @@ class Associations:
             return
         self.units.update(units)
         self.stems.update(stems)
-        share = 1.0 if len(units) == len(stems) == 1 else min(0.5, 1 / max(len(units), len(stems)))
+        share = 1.0 if len(units) == len(stems) == 1 else min(GUESS, 1 / max(len(units), len(stems)))
         for unit in units:
             for stem in stems:
                 self.pairs[unit, stem] += 1

@@ -172,6 +172,47 @@ def batch_lexicon(mentions: list[Mention], known: list[tuple[str, str]]) -> Lexi
     return default_lexicon().learn(known + stated) if known or stated else default_lexicon()
 
 
+CONFIDENT_SHARE = 0.8  # a first reading this sure teaches the lexicon before the second reading
+
+
+def rank_batch(
+    mentions: list[Mention],
+    texts: list[str],
+    known: list[tuple[str, str]],
+    weights: dict[str, float] | None = None,
+) -> list[list[Option]]:
+    """The ranked boundary options of every Chinese-first mention, read with :func:`reading_lexicon`."""
+    lexicon = reading_lexicon(mentions, texts, known, weights)
+    return resolve_boundaries(
+        boundary_contexts(mentions), texts, lexicon=lexicon, known=known, weights=weights, stated=stated_names(mentions)
+    )
+
+
+def reading_lexicon(
+    mentions: list[Mention], texts: list[str], known: list[tuple[str, str]], weights: dict[str, float] | None = None
+) -> Lexicon:
+    """The lexicon for the batch's final reading: :func:`batch_lexicon`, then what a first reading teaches.
+
+    The first reading's confident pairs (one option far ahead of the rest)
+    teach the lexicon what this batch's words mean (黏膜 for *mucosal* in
+    ``黏膜免疫（mucosal immunity）``); the final reading uses that.
+    """
+    contexts, stated = boundary_contexts(mentions), stated_names(mentions)
+    lexicon = batch_lexicon(mentions, known)
+    first = resolve_boundaries(contexts, texts, lexicon=lexicon, known=known, weights=weights, stated=stated)
+    confident = [
+        (options[0].zh, en)
+        for (_, en, _, _), options in zip(contexts, first, strict=True)
+        if en and options and _share(options) >= CONFIDENT_SHARE
+    ]
+    return lexicon.learn(confident) if confident else lexicon
+
+
+def _share(options: list[Option]) -> float:
+    top = options[0].score
+    return 1.0 / sum(math.exp(max(-30.0, option.score - top)) for option in options)
+
+
 def mine_texts(
     docs: list[tuple[str, str]],
     *,
@@ -187,15 +228,7 @@ def mine_texts(
     cleaned, mentions = read_mentions(docs)
     chinese_first = [m for m in mentions if m.kind == "zh_first"]
     known = list(known_pairs)
-    lexicon = batch_lexicon(mentions, known)
-    ranked = resolve_boundaries(
-        boundary_contexts(mentions),
-        [c.text for c in cleaned],
-        lexicon=lexicon,
-        known=known,
-        weights=weights,
-        stated=stated_names(mentions),
-    )
+    ranked = rank_batch(mentions, [c.text for c in cleaned], known, weights)
     options_of = {id(m): options for m, options in zip(chinese_first, ranked, strict=True)}
     merged: dict[tuple[str, str, str], Candidate] = {}
     for mention in mentions:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..boundary import Option, collect_options
-from ..candidates import batch_lexicon, boundary_contexts, mine_texts, read_mentions, stated_names, tidy_zh
+from ..candidates import boundary_contexts, mine_texts, read_mentions, reading_lexicon, stated_names, tidy_zh
 from ..reading import decode_document
 
 HERE = Path(__file__).resolve().parent
@@ -78,7 +78,7 @@ def labelled_options(text: Text, scorer) -> list[tuple[list[Option], set[int]]]:
     options_per_mention = collect_options(
         boundary_contexts(found),
         [cleaned[0].text],
-        batch_lexicon(found, []),
+        reading_lexicon(found, [cleaned[0].text], []),
         stated=stated_names(found),
     )
     labelled = []
