@@ -1,17 +1,29 @@
 """Term mining: bilingual term pairs and abbreviations from Chinese review articles.
 
 A pure text library (no Flask, no database): bytes in, dataclasses out. The
-stages, one module each, run in this order::
+stages run in this order::
 
     reading → cleanup → extract → boundary → candidates
                           ↘ abbreviations ↗
 
-Cleanup reduces converter markup (:mod:`.markup`; LaTeX fragments in
-:mod:`.latex`). The boundary stage weighs evidence from a bilingual lexicon
-(:mod:`.lexicon`): CC-CEDICT read by :mod:`.cedict`, English words and stems in
-:mod:`.stemming`, loose matching of English senses in :mod:`.senses`, counts
-over pairs in :mod:`.associations`, the parsed dictionary kept on disk by
-:mod:`.lexicon_cache`.
+* reading: bytes in any of the usual encodings to text (:mod:`.reading`);
+* cleanup: PDF artefacts repaired (:mod:`.cleanup`), converter markup read as
+  text (:mod:`.markup`, LaTeX fragments in :mod:`.latex`), with offset maps
+  (:mod:`.offsets`);
+* extract: every place that defines a term (:mod:`.extract`, with
+  :mod:`.chinese`, :mod:`.english`, :mod:`.keywords`, :mod:`.legends`,
+  :mod:`.synonyms`, :mod:`.nondefinitions`; abbreviations checked by
+  :mod:`.abbreviations`);
+* boundary: where a Chinese term starts (:mod:`.boundary`: words from
+  :mod:`.words`, their alignment with the English in :mod:`.alignment`,
+  names heard in :mod:`.transliteration`, evidence across the batch in
+  :mod:`.occurrences`), weighed by learned weights (:mod:`.weights`) with a
+  bilingual lexicon (:mod:`.lexicon`: CC-CEDICT read by :mod:`.cedict`,
+  English stems in :mod:`.stemming`, loose English senses in :mod:`.senses`,
+  counts over pairs in :mod:`.associations`, the parsed dictionary kept on
+  disk by :mod:`.lexicon_cache`);
+* candidates: merged, with confidence, alternatives and evidence
+  (:mod:`.candidates`).
 
 ``mine_files`` and ``mine_texts`` run all the stages; evidence is pooled across the
 documents given together, so mining a set of articles at once is better than
