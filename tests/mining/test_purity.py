@@ -1,27 +1,50 @@
-"""The mining package stays pure: no web framework, no database."""
+"""The mining package stays pure: no web framework, no database, at any depth, by any import form."""
 
 import ast
 from pathlib import Path
 
 MINING = Path(__file__).resolve().parents[2] / "glossary" / "mining"
-FORBIDDEN = ("flask", "sqlalchemy", "flask_sqlalchemy", "werkzeug")
+PACKAGE = ("glossary", "mining")
+FORBIDDEN = ("flask", "sqlalchemy", "flask_sqlalchemy", "werkzeug", "alembic", "psycopg")
+# Modules of the application outside mining/ that bring the web or the database with them.
+OUTSIDE = ("models", "services", "api", "web", "cli", "extensions", "errors", "database", "config", "search")
 
 
-def imported_modules(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+def imported_modules(source: str, package: list[str]) -> set[str]:
+    """Absolute names of everything ``source`` imports; relative imports resolved against ``package``."""
     names = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *(node.module.split(".") if node.module else [])])
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)
     return names
 
 
+def offending(name: str) -> bool:
+    parts = name.split(".")
+    if parts[0] in FORBIDDEN:
+        return True
+    return parts[0] == "glossary" and len(parts) > 1 and parts[1] in OUTSIDE
+
+
 def test_mining_modules_import_no_flask_or_sqlalchemy():
-    files = sorted(MINING.glob("*.py"))
-    assert files, MINING
-    offenders = {
-        path.name: sorted(name for name in imported_modules(path) if name.split(".")[0] in FORBIDDEN) for path in files
-    }
+    files = sorted(MINING.rglob("*.py"))
+    assert len(files) > 10, MINING
+    offenders = {}
+    for path in files:
+        package = [*PACKAGE, *path.relative_to(MINING).parent.parts]
+        names = imported_modules(path.read_text(encoding="utf-8"), package)
+        offenders[str(path.relative_to(MINING))] = sorted(name for name in names if offending(name))
     assert {name: bad for name, bad in offenders.items() if bad} == {}
+
+
+def test_relative_imports_are_resolved():
+    # the check itself: a relative import of the models from inside mining/ (or a subpackage) is caught
+    assert any(offending(n) for n in imported_modules("from ..models import Term", list(PACKAGE)))
+    assert any(offending(n) for n in imported_modules("from ...models import Term", [*PACKAGE, "weights"]))
+    assert not any(offending(n) for n in imported_modules("from .words import Token", list(PACKAGE)))
+    assert "glossary.mining.boundary" in imported_modules("from ..boundary import Option", [*PACKAGE, "weights"])
