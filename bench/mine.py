@@ -22,9 +22,9 @@ sys.path.insert(0, str(ROOT))
 
 from glossary.mining import mine_texts, read_document  # noqa: E402
 from glossary.mining.boundary import _featured  # noqa: E402
-from glossary.mining.words import segment  # noqa: E402
 from glossary.mining.lexicon import configure_cache  # noqa: E402
 from glossary.mining.textforms import to_simplified  # noqa: E402
+from glossary.mining.words import segment  # noqa: E402
 
 CACHE = ROOT / "instance" / "cache"  # where the app keeps the parsed CC-CEDICT
 LOAD_LEXICON = (
