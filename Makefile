@@ -60,6 +60,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/search_http.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/import.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -50,6 +50,9 @@ def load_config(instance_path: Path) -> dict:
     if remember_days < 1:
         raise RuntimeError(f"GLOSSARY_REMEMBER_DAYS must be 1 or more, got {remember_days}")
     secure_cookies = os.environ.get("GLOSSARY_SECURE_COOKIES", "") == "1"
+    import_workers = _int_env("GLOSSARY_IMPORT_WORKERS", 2)
+    if import_workers < 1:
+        raise RuntimeError(f"GLOSSARY_IMPORT_WORKERS must be 1 or more, got {import_workers}")
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -71,6 +74,9 @@ def load_config(instance_path: Path) -> dict:
         # Retry-After (glossary/database.py): SQLite's busy timeout, PostgreSQL's lock_timeout.
         "SQLITE_BUSY_TIMEOUT_MS": _int_env("GLOSSARY_SQLITE_BUSY_TIMEOUT_MS", 15000),
         "POSTGRES_LOCK_TIMEOUT_MS": _int_env("GLOSSARY_POSTGRES_LOCK_TIMEOUT_MS", 15000),
+        # Large imports run as jobs in threads of the worker process that received them: at most this many
+        # at once per process (services/import_jobs.py).
+        "IMPORT_WORKERS": import_workers,
     }
 
 

@@ -100,6 +100,8 @@ def register_error_handlers(app: Flask) -> None:
             response = app.make_response(_render(exc.status, exc.code.replace("_", " ").capitalize(), exc.message))
         if isinstance(exc, Unauthorized):
             response.headers["WWW-Authenticate"] = exc.challenge
+        if exc.status == 503:  # the service is busy, not broken: say when to come back
+            response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
         return response
 
     @app.errorhandler(DataError)

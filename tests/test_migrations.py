@@ -118,3 +118,34 @@ def test_ids_never_reused_keeps_every_row_and_id_and_downgrades(make_app):
             assert after["evidence"] == before["evidence"] and after["term"][:len(before["term"])] == before["term"]
             if db.engine.dialect.name == "sqlite":
                 assert _autoincrement_tables(conn) == set()
+
+
+IMPORT_JOBS = "e3b7a1c94d20"
+IMPORT_TABLES = {"import_job", "import_job_outcome", "import_staged_concept", "import_staged_term",
+                 "import_staged_revision", "import_staged_evidence"}
+
+
+def test_import_jobs_revision_adds_its_tables_and_downgrades_without_touching_the_glossary(make_app):
+    from glossary.services.concepts import create_concept
+
+    app = make_app(schema=False)
+    with app.app_context():
+        upgrade(revision=_revision_before(IMPORT_JOBS))
+        create_concept(db.session, {"terms": [{"text": "催产素"}, {"text": "oxytocin"}]}, None)
+        db.session.commit()
+        upgrade(revision=IMPORT_JOBS)
+        assert IMPORT_TABLES <= set(inspect(db.engine).get_table_names())
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO import_job (kind, status, phase, done, total, filename, sha256, options, "
+                              "warnings, counts, user_name, worker, cancel_requested, created_at) VALUES ('apply', "
+                              "'running', 'staging', 0, 1, 'a.csv', :sha, '{}', '[]', '{}', 'system', '', false, "
+                              "CURRENT_TIMESTAMP)"), {"sha": "0" * 64})
+            conn.execute(text("INSERT INTO import_staged_concept (job_id, concept_id, status, version) "
+                              "VALUES (1, 99, 'approved', 1)"))
+        db.session.remove()
+        downgrade(revision=_revision_before(IMPORT_JOBS))
+        assert not IMPORT_TABLES & set(inspect(db.engine).get_table_names())
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT COUNT(*) FROM concept")).scalar() == 1
+        upgrade()
+        assert _diff(app) == []

@@ -63,13 +63,15 @@ def candidates():
 def approve(candidate_id: str):
     edits = json_body() if request.content_length else None
     concept = approve_candidate(db.session, parse_id(candidate_id, "candidate"), g.api_user, edits)
+    document = concept_document(concept)  # as approved, not as a later edit may already have left it
     db.session.commit()
-    return concept_document(concept)
+    return document
 
 
 @bp.post("/candidates/<candidate_id>/reject")
 @require_token("curator")
 def reject(candidate_id: str):
     candidate = reject_candidate(db.session, parse_id(candidate_id, "candidate"), g.api_user)
+    document = candidate_document(candidate)  # as rejected, read in the same transaction
     db.session.commit()
-    return candidate_document(candidate)
+    return document

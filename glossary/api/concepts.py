@@ -22,8 +22,9 @@ def get_concept_view(concept_id: str):
 @require_token("curator")
 def create_concept_view():
     concept = create_concept(db.session, json_body(), g.api_user)
+    document = concept_document(concept)  # as stored: after the commit another writer may already have moved it on
     db.session.commit()
-    return concept_document(concept), 201, {"Location": url_for("api.get_concept", concept_id=concept.id)}
+    return document, 201, {"Location": url_for("api.get_concept", concept_id=concept.id)}
 
 
 @bp.patch("/concepts/<concept_id>")
@@ -32,8 +33,11 @@ def update_concept_view(concept_id: str):
     data = json_body()
     changes = {k: v for k, v in data.items() if k != "version"}
     concept = update_concept(db.session, parse_id(concept_id), changes, g.api_user, data.get("version"))
+    # The answer is the version this edit made. Read after the commit, it could be another
+    # curator's newer save, and the client would take that as what it had saved.
+    document = concept_document(concept)
     db.session.commit()
-    return concept_document(concept)
+    return document
 
 
 @bp.delete("/concepts/<concept_id>")

@@ -4,20 +4,35 @@
     flask --app app import FILE [--format …] [--map zh=Chinese,en=English,abbr=Abbrev] [--dry-run]
 
 An import is all or nothing: a malformed file or concept writes nothing, and a
-dry run reports what would happen and rolls back.
+dry run reports what would happen and writes nothing. It runs as an import job
+(the import page lists it and can stop it): on a terminal its progress goes
+to standard error, and Ctrl-C (or the terminal closing) stops it, leaving
+nothing behind.
 """
 
 from __future__ import annotations
 
+import hashlib
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
+from sqlalchemy.exc import OperationalError
 
+from ..database import is_busy
 from ..extensions import db
-from ..formats import DIRECTIONS, FORMATS, FormatError, export_glossary, parse_glossary, parse_mapping
-from ..models import CONCEPT_STATUSES
-from ..services.interchange import export_glossary_data, import_glossary
+from ..formats import DIRECTIONS, FORMATS, FormatError, export_glossary, parse_mapping
+from ..models import CONCEPT_STATUSES, ImportJob
+from ..services.import_jobs import create_job, describe_progress
+from ..services.import_workers import import_workers
+from ..services.interchange import export_glossary_data
+
+BUSY = "the database stayed busy with other writes; nothing was imported. Run the command again."
 
 
 def register(app: Flask) -> None:
@@ -49,23 +64,61 @@ def register(app: Flask) -> None:
     @click.option("--dry-run", is_flag=True, help="Report what would be imported and write nothing.")
     def import_command(file: Path, fmt: str | None, mapping: str | None, direction: str | None, dry_run: bool) -> None:
         """Import a glossary FILE, merging into existing concepts; all or nothing."""
+        raw = file.read_bytes()
         try:
-            parsed = parse_glossary(file.read_bytes(), fmt, parse_mapping(mapping) if mapping else None, direction)
+            if mapping:
+                parse_mapping(mapping)
+            job_id = _new_job(file.name, raw, {"fmt": fmt, "mapping": mapping or "", "direction": direction,
+                                                "default_status": "approved"}, dry_run)
+            with _stop_on_hangup():
+                report = import_workers(current_app).run_here(job_id, raw, progress=_progress(), reraise=True)
         except FormatError as exc:
             raise click.ClickException(f"{file.name}: {exc}. Nothing was imported.") from exc
-        for warning in parsed.warnings:
+        except OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            raise click.ClickException(BUSY) from exc
+        db.session.expire_all()
+        job = db.session.get(ImportJob, job_id)
+        for warning in job.warnings or []:
             click.echo(f"warning: {warning}", err=True)
-        report = import_glossary(db.session, parsed.data, dry_run, lines=parsed.lines,
-                                 keep_ids=parsed.format == "json")  # fmt: skip
+        if report is None:  # cancelled from the page, or interrupted here
+            raise click.ClickException(f"{file.name}: {job.error} Nothing was imported.")
         for item in report.outcomes:
             click.echo(item.describe())
-        click.echo(f"{file.name} ({parsed.format}, {parsed.encoding}): {report.summary()}")
+        click.echo(f"{file.name} ({job.file_format}, {job.encoding}): {report.summary()}")
         if not report.ok:
-            db.session.rollback()
             raise click.ClickException("the file has errors (listed above). Nothing was imported.")
-        if dry_run:
-            db.session.rollback()
-            click.echo("Dry run: nothing was written.")
-            return
-        db.session.commit()
-        click.echo("Imported.")
+        click.echo("Dry run: nothing was written." if dry_run else "Imported.")
+
+
+def _new_job(name: str, raw: bytes, options: dict, dry_run: bool) -> int:
+    job = create_job(db.session, kind="preview" if dry_run else "apply", filename=name,
+                     sha256=hashlib.sha256(raw).hexdigest(), options=options, actor=None, watched=False,
+                     worker=import_workers(current_app).worker_id)  # fmt: skip
+    db.session.commit()
+    return job.id
+
+
+def _progress():
+    """The job's progress on standard error, only when a person is watching."""
+    if not sys.stderr.isatty():
+        return None
+    return lambda job: click.echo(describe_progress(job), err=True)
+
+
+@contextmanager
+def _stop_on_hangup() -> Iterator[None]:
+    """SIGTERM or SIGHUP (the terminal closed) stop the import like Ctrl-C: cleanly, leaving nothing."""
+    def interrupt(_signum, _frame):
+        raise KeyboardInterrupt
+
+    if sys.platform == "win32" or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    saved = {number: signal.signal(number, interrupt) for number in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)

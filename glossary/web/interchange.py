@@ -1,45 +1,50 @@
-"""Glossary files in and out: the export page (everyone) and the import page (admins).
+"""Glossary files in and out: the export page (everyone) and the import pages (admins).
 
-An import takes two requests. The first parses the upload, runs the import as
-a dry run and rolls it back, so the admin sees exactly what would happen. The
-file then waits under the instance folder as ``imports/<random id>.upload``
-with a ``<id>.json`` beside it holding its sha256, its name, the options
-chosen and who uploaded it; the page carries only the id and the hash.
-"Apply" accepts nothing but a well-formed id that names a waiting file of the
-same admin, not older than ``IMPORT_UPLOAD_MAX_AGE`` seconds, whose bytes still
-have that hash; it claims the file (so a second click finds nothing), imports
-it in one transaction, commits only if the report has no errors, and deletes it.
+An import takes two steps, each an import job (``services/import_jobs.py``).
+The preview plans the file and writes nothing; if it has no malformed entry
+the file waits for "Apply" (``import_uploads``), which imports it whole or
+not at all. A small file runs inside the request and its report is the
+answer; a larger one runs in a worker thread and the answer is its page,
+which shows the progress (``static/import_job.js`` polls it), can cancel it,
+and then shows the report, a page at a time. A job started here stops when
+its page is no longer open.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import re
 import secrets
 import time
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from sqlalchemy.exc import OperationalError
 from wtforms import HiddenField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length
 
 from ..extensions import db
-from ..formats import DIRECTIONS, FORMATS, FormatError, ParsedGlossary, parse_glossary, parse_mapping
-from ..models import CONCEPT_STATUSES
-from ..services.interchange import export_file, import_glossary
+from ..formats import DIRECTIONS, FORMATS, FormatError
+from ..models import CONCEPT_STATUSES, ImportJob
+from ..services.import_jobs import (
+    create_job,
+    describe_progress,
+    get_job,
+    job_outcomes,
+    note_client,
+    recent_jobs,
+    request_cancel,
+)
+from ..services.import_plan import OUTCOMES, summarize
+from ..services.import_workers import ImportsBusy, import_workers
+from ..services.interchange import export_file
 from .forms import role_required
+from .import_uploads import DEFAULT_MAX_AGE, PendingUpload, UploadFolder, UploadUnavailable
 
 bp = Blueprint("interchange", __name__)
 
-DEFAULT_MAX_AGE = 3600  # seconds an uploaded file waits for "Apply"
-UPLOAD_ID = re.compile(r"[0-9a-f]{32}")
-SHA256 = re.compile(r"[0-9a-f]{64}")
 ARROWS = {"zh-en": "中文 → English", "en-zh": "English → 中文"}
 # What the export page offers: one choice per file a translator may want.
 EXPORTS = {
@@ -50,6 +55,8 @@ EXPORTS = {
     "tsv-en-zh": ("tsv", "en-zh"),
     "json": ("json", None),
 }
+INLINE_MAX_BYTES = 256 * 1024  # files up to this size are imported inside the request
+REPORT_PAGE_SIZE = 200  # rows of a report a page (the whole report of 30,000 rows was 9.5 MB)
 
 
 def _export_label(fmt: str, direction: str | None) -> str:
@@ -109,124 +116,76 @@ class ApplyForm(FlaskForm):
     sha256 = HiddenField()
 
 
-@dataclass
-class PendingUpload:
-    """A file waiting between the dry run and "Apply", and how to read it."""
-
-    upload_id: str
-    sha256: str
-    filename: str
-    fmt: str | None
-    mapping: str
-    direction: str | None
-    status: str
-    user_id: int
-    created: float
-
-    def parse(self, raw: bytes) -> ParsedGlossary:
-        mapping = parse_mapping(self.mapping) if self.mapping else None
-        return parse_glossary(raw, self.fmt, mapping, self.direction)
+class CancelForm(FlaskForm):
+    """Only the CSRF token: stopping an import is a write."""
 
 
-class UploadUnavailable(Exception):
-    """The id on an "Apply" form names no file that may be applied; ``status`` is the HTTP answer."""
-
-    def __init__(self, message: str, status: int = 404) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
+def _uploads() -> UploadFolder:
+    return UploadFolder(current_app.instance_path, int(current_app.config.get("IMPORT_UPLOAD_MAX_AGE",
+                                                                              DEFAULT_MAX_AGE)))
 
 
-def _imports_folder() -> Path:
-    return Path(current_app.instance_path) / "imports"
+def _runs_inline(raw: bytes) -> bool:
+    return len(raw) <= int(current_app.config.get("IMPORT_INLINE_MAX_BYTES", INLINE_MAX_BYTES))
 
 
-def _max_age() -> int:
-    return int(current_app.config.get("IMPORT_UPLOAD_MAX_AGE", DEFAULT_MAX_AGE))
+def _import_page(form: ImportForm | None = None, status: int = 200, error: str | None = None,
+                 format_error: FormatError | None = None, filename: str | None = None):
+    workers = import_workers(current_app)
+    jobs = [get_job(db.session, job.id, workers) if job.active else job for job in recent_jobs(db.session)]
+    return render_template("interchange/import.html", form=form or ImportForm(), error=error,
+                           format_error=format_error, filename=filename, jobs=jobs), status
 
 
-def _remove_stale(folder: Path) -> None:
-    """Delete files left by imports never applied (and by any that crashed)."""
-    deadline = time.time() - _max_age()
-    for path in folder.iterdir():
+def _start(kind: str, raw: bytes, pending: PendingUpload, form: ImportForm | None = None):
+    """Create the job and run it here (small file: its report is the answer) or in a thread (its page is)."""
+    workers, uploads, inline = import_workers(current_app), _uploads(), _runs_inline(raw)
+    job = create_job(db.session, kind=kind, filename=pending.filename, sha256=pending.sha256,
+                     options=pending.job_options(), actor=current_user, watched=not inline,
+                     worker=workers.worker_id)  # fmt: skip
+    db.session.commit()
+    job_id = job.id
+
+    def after(finished: ImportJob) -> None:
+        # A preview that may be applied keeps its file; an apply that did not finish gives it back.
+        if (kind == "preview" and finished.ok) or (kind == "apply" and finished.status != "finished"):
+            uploads.store(raw, pending)
+
+    if not inline:
         try:
-            if path.stat().st_mtime < deadline:
-                path.unlink()
-        except FileNotFoundError:
-            pass  # another request removed it first
-
-
-def _store(raw: bytes, pending: PendingUpload) -> None:
-    folder = _imports_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    _remove_stale(folder)
-    (folder / f"{pending.upload_id}.upload").write_bytes(raw)
-    # The description is written last: a file without one is never applied.
-    (folder / f"{pending.upload_id}.json").write_text(json.dumps(asdict(pending)), encoding="utf-8")
-
-
-def _claim(upload_id: str, sha256: str) -> tuple[PendingUpload, bytes]:
-    """Take a waiting file for applying: it and its description are gone afterwards."""
-    if not UPLOAD_ID.fullmatch(upload_id) or not SHA256.fullmatch(sha256):
-        raise UploadUnavailable("This import is not one of ours. Upload the file again.", 400)
-    folder = _imports_folder()
-    description, stored = folder / f"{upload_id}.json", folder / f"{upload_id}.upload"
-    unknown = UploadUnavailable("This import is unknown or was already applied. Upload the file again.")
+            workers.start(job_id, raw, on_finished=after)
+        except ImportsBusy as exc:
+            job.status, job.error, job.phase = "failed", exc.message, "done"
+            db.session.commit()
+            if kind == "apply":
+                uploads.store(raw, pending)
+            raise
+        return redirect(url_for(".job_page", job_id=job_id), 303)
     try:
-        pending = PendingUpload(**json.loads(description.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
-        raise unknown from None
-    if pending.user_id != current_user.id:
-        raise UploadUnavailable("This import was uploaded by another admin. Upload the file yourself.", 403)
-    if sha256 != pending.sha256:
-        raise UploadUnavailable("This is not the file that was previewed. Upload the file again.", 409)
-    claimed = folder / f"{upload_id}.applying"
-    try:
-        # Only one request can rename the file, so a double click applies it once.
-        os.rename(stored, claimed)
-    except FileNotFoundError:
-        raise unknown from None
-    try:
-        raw = claimed.read_bytes()
-    finally:
-        claimed.unlink(missing_ok=True)
-        description.unlink(missing_ok=True)
-    if time.time() - pending.created > _max_age():
-        minutes = _max_age() // 60
-        raise UploadUnavailable(f"This import has expired (files wait {minutes} minutes). Upload the file again.", 410)
-    if hashlib.sha256(raw).hexdigest() != pending.sha256:
-        raise UploadUnavailable("The stored file has changed since the preview. Upload the file again.", 409)
-    return pending, raw
+        workers.run_here(job_id, raw, on_finished=after, reraise=True)
+    except FormatError as exc:
+        return _import_page(form, 422, format_error=exc, filename=pending.filename)
+    db.session.expire_all()
+    return _job_answer(get_job(db.session, job_id, workers))
 
 
-def _import_page(
-    form: ImportForm | None = None,
-    status: int = 200,
-    error: str | None = None,
-    format_error: FormatError | None = None,
-    filename: str | None = None,
-):
-    return render_template(
-        "interchange/import.html", form=form or ImportForm(), error=error, format_error=format_error, filename=filename
-    ), status
-
-
-def _run_import(pending: PendingUpload, parsed: ParsedGlossary, dry_run: bool):
-    """The dry run or the real import; commits only a real one without errors."""
-    report = import_glossary(
-        db.session,
-        parsed.data,
-        dry_run,
-        lines=parsed.lines,
-        actor=current_user,
-        keep_ids=parsed.format == "json",
-        default_status=pending.status,
-    )
-    if report.ok and not dry_run:
-        db.session.commit()
-    else:
-        db.session.rollback()
-    return report
+def _job_answer(job: ImportJob):
+    """The job's page: its progress while it runs, its report (a page of it) once it has ended."""
+    if job.active:
+        return render_template("interchange/job.html", job=job, progress_message=describe_progress)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    outcome = request.args.get("outcome") if request.args.get("outcome") in OUTCOMES else None
+    per_page = int(current_app.config.get("IMPORT_REPORT_PAGE_SIZE", REPORT_PAGE_SIZE))
+    rows, matching = job_outcomes(db.session, job.id, outcome=outcome, page=page, per_page=per_page)
+    upload_id = (job.options or {}).get("upload_id", "")
+    can_apply = (job.kind == "preview" and job.ok and job.user_id == current_user.id
+                 and _uploads().is_waiting(upload_id))
+    apply_form = ApplyForm(upload_id=upload_id, sha256=job.sha256) if can_apply else None
+    status = 200 if job.ok else 422 if job.status == "finished" else 200
+    return render_template("interchange/report.html", job=job, rows=rows, matching=matching, page=page,
+                           pages=max(1, -(-matching // per_page)), outcome=outcome, outcomes=OUTCOMES,
+                           apply_form=apply_form,
+                           summary=summarize(job.counts or {}, (job.counts or {}).get("evidence_skipped", 0))), status
 
 
 @bp.get("/admin/import")
@@ -254,17 +213,7 @@ def preview_import():
         user_id=current_user.id,
         created=time.time(),
     )
-    try:
-        parsed = pending.parse(raw)
-    except FormatError as exc:
-        return _import_page(form, 422, format_error=exc, filename=pending.filename)
-    report = _run_import(pending, parsed, dry_run=True)
-    if report.ok:
-        _store(raw, pending)
-    apply_form = ApplyForm(upload_id=pending.upload_id, sha256=pending.sha256)
-    return render_template(
-        "interchange/report.html", report=report, parsed=parsed, pending=pending, apply_form=apply_form
-    ), 200 if report.ok else 422
+    return _start("preview", raw, pending, form)
 
 
 @bp.post("/admin/import/apply")
@@ -272,16 +221,45 @@ def preview_import():
 def apply_import():
     form = ApplyForm()
     try:
-        pending, raw = _claim(form.upload_id.data or "", form.sha256.data or "")
-        parsed = pending.parse(raw)
+        pending, raw = _uploads().claim(form.upload_id.data or "", form.sha256.data or "", current_user.id)
     except UploadUnavailable as exc:
         return _import_page(status=exc.status, error=exc.message)
-    except FormatError as exc:  # it parsed at preview time; only a change of code could get here
-        return _import_page(status=422, format_error=exc)
-    report = _run_import(pending, parsed, dry_run=False)
-    return render_template(
-        "interchange/report.html", report=report, parsed=parsed, pending=pending, apply_form=None
-    ), 200 if report.ok else 422
+    try:
+        return _start("apply", raw, pending)
+    except OperationalError:
+        db.session.rollback()
+        _uploads().store(raw, pending)  # busy: nothing was imported, and "Apply" works again
+        raise
+
+
+@bp.get("/admin/import/jobs/<int:job_id>")
+@role_required("admin")
+def job_page(job_id: int):
+    job = get_job(db.session, job_id, import_workers(current_app))
+    note_client(db.session, job)
+    return _job_answer(job)
+
+
+@bp.get("/admin/import/jobs/<int:job_id>/progress")
+@role_required("admin")
+def job_progress(job_id: int):
+    """What the job page's script polls: where the job is, and that the page is still open."""
+    job = get_job(db.session, job_id, import_workers(current_app))
+    note_client(db.session, job)
+    return jsonify({"id": job.id, "status": job.status, "phase": job.phase, "done": job.done, "total": job.total,
+                    "active": job.active, "message": describe_progress(job), "error": job.error})
+
+
+@bp.post("/admin/import/jobs/<int:job_id>/cancel")
+@role_required("admin")
+def cancel_job(job_id: int):
+    job = get_job(db.session, job_id, import_workers(current_app))
+    if CancelForm().validate_on_submit() and request_cancel(db.session, job):
+        db.session.commit()
+        flash("Cancelling: the import stops before its next batch and leaves nothing behind.", "success")
+    elif not job.active:
+        flash("This import had already ended.", "error")
+    return redirect(url_for(".job_page", job_id=job_id), 303)
 
 
 @bp.get("/export")

@@ -24,6 +24,7 @@ CHROMIUM = Path(os.environ.get("GLOSSARY_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 CURATOR = ("cora", "curator-password-1")
+ADMIN = ("ada", "admin-password-1")
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +50,7 @@ def live_server(tmp_path_factory):
             _reset_postgres()
         db.create_all()
         create_user(db.session, CURATOR[0], CURATOR[1], "curator")
+        create_user(db.session, ADMIN[0], ADMIN[1], "admin")
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)

@@ -2,7 +2,8 @@
 
 A concept holds every term that names it, in every language; a term stores
 its search keys (simplified key, traditional form, pinyin) computed once on
-write so that search never computes them per row.
+write so that search never computes them per row. The bookkeeping of large
+imports (jobs, their reports and staging tables) lives in ``models.imports``.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from sqlalchemy import (
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
-from .textkeys import abbr_key, english_key, pinyin_forms, to_simplified, to_traditional, zh_key
+from ..extensions import db
+from ..textkeys import abbr_key, english_key, pinyin_forms, to_simplified, to_traditional, zh_key
 
 LANGS = ("zh", "en")
 TERM_KINDS = ("full", "abbreviation", "variant")
@@ -126,24 +127,32 @@ class Term(db.Model):
 
     def fill_keys(self) -> None:
         """Compute the stored search keys from ``lang``, ``kind`` and ``text``."""
-        text = (self.text or "").strip()
-        self.text = text
-        if self.kind == "abbreviation":
-            self.key = abbr_key(text)
-        elif self.lang == "zh":
-            self.key = zh_key(text)
-        else:
-            self.key = english_key(text)
-        if self.lang == "zh":
-            self.zh_hans = to_simplified(text)
-            self.zh_hant = to_traditional(self.zh_hans)
-            self.pinyin, self.pinyin_key, self.pinyin_numbered, self.pinyin_initials = pinyin_forms(text)
-        else:
-            self.zh_hans = self.zh_hant = None
-            self.pinyin = self.pinyin_key = self.pinyin_numbered = self.pinyin_initials = None
+        self.text = (self.text or "").strip()
+        for name, value in term_search_keys(self.lang, self.kind, self.text).items():
+            setattr(self, name, value)
 
     def __repr__(self) -> str:
         return f"<Term {self.lang}:{self.text!r}>"
+
+
+def term_match_key(lang: str, kind: str, text: str) -> str:
+    """The key that import, duplicate checks and search match a term by (cheap: no pinyin)."""
+    if kind == "abbreviation":
+        return abbr_key(text)
+    return zh_key(text) if lang == "zh" else english_key(text)
+
+
+def term_search_keys(lang: str, kind: str, text: str) -> dict[str, str | None]:
+    """Every stored key column of a term: what the ORM fills on insert and bulk imports write directly."""
+    keys: dict[str, str | None] = {"key": term_match_key(lang, kind, text)}
+    if lang == "zh":
+        keys["zh_hans"] = to_simplified(text)
+        keys["zh_hant"] = to_traditional(keys["zh_hans"])
+        keys["pinyin"], keys["pinyin_key"], keys["pinyin_numbered"], keys["pinyin_initials"] = pinyin_forms(text)
+    else:
+        keys.update(dict.fromkeys(("zh_hans", "zh_hant", "pinyin", "pinyin_key", "pinyin_numbered",
+                                   "pinyin_initials")))
+    return keys
 
 
 @event.listens_for(Term, "before_insert")
@@ -306,3 +315,14 @@ class Revision(db.Model):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+# The import tables share the metadata; imported last because they build on the names above.
+from .imports import ImportJob, ImportJobOutcome, StagedConcept, StagedEvidence, StagedRevision, StagedTerm  # noqa: E402
+
+__all__ = [
+    "CANDIDATE_STATUSES", "CONCEPT_STATUSES", "LANGS", "MAX_DB_INT", "ROLES", "TERM_KINDS", "TERM_STATUSES",
+    "ApiToken", "Candidate", "Concept", "Evidence", "ImportJob", "ImportJobOutcome", "Revision", "Source",
+    "StagedConcept", "StagedEvidence", "StagedRevision", "StagedTerm", "Term", "User",
+    "new_session_generation", "term_match_key", "term_search_keys", "utcnow",
+]
