@@ -1,8 +1,10 @@
 """Start the app under gunicorn on loopback for the HTTP benchmarks.
 
-Builds a throw-away instance folder (SQLite, migrated, starter glossary, one
-curator with an API token), serves it on a free 127.0.0.1 port and stops it
-afterwards. Loopback only: nothing here talks to another address.
+Builds a throw-away instance folder (SQLite, migrated, starter glossary,
+curators with API tokens, all through the app's own ``flask`` commands), serves
+it on a free 127.0.0.1 port and stops it afterwards. Loopback only: nothing
+here talks to another address. An empty database of one's own (a test's
+PostgreSQL schema, say) can be served instead of the SQLite file.
 """
 
 from __future__ import annotations
@@ -24,11 +26,18 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
+# Starting gunicorn is importing the app in each worker: seconds, more on a loaded machine.
+# The bound only stops a server that will never answer from hanging the caller.
+STARTUP_LIMIT_SECONDS = 180
+
+
 @dataclass
 class Server:
     base_url: str
-    token: str
+    token: str  # the first curator's
     instance: Path
+    tokens: list[str]  # one per curator, each of a different user
+    database_url: str
 
 
 def free_port() -> int:
@@ -44,18 +53,27 @@ def _flask(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
 
 
 @contextlib.contextmanager
-def serve(workers: int = 2, threads: int = 4) -> Iterator[Server]:
-    """Yield a running server; the instance folder and processes are removed afterwards."""
+def serve(workers: int = 2, threads: int = 4, curators: int = 1,
+          database_url: str | None = None) -> Iterator[Server]:
+    """Yield a running server; the instance folder and processes are removed afterwards.
+
+    ``database_url`` names an empty database to migrate and serve (default: a
+    new SQLite file in the instance folder). Each of the ``curators`` is a user
+    of their own with one API token, as two people editing would be.
+    """
     with tempfile.TemporaryDirectory(prefix="glossary-bench-") as tmp:
         instance = Path(tmp)
         env = {**os.environ, "GLOSSARY_INSTANCE_PATH": str(instance), "SECRET_KEY": secrets.token_hex(16),
                "GLOSSARY_ENV": "production"}
-        env.pop("DATABASE_URL", None)
+        database_url = database_url or f"sqlite:///{instance / 'glossary.sqlite3'}"
+        env["DATABASE_URL"] = database_url
         _flask(env, "db", "upgrade")
         _flask(env, "load-starter")
-        password = secrets.token_hex(8)
-        _flask(env, "create-user", "bench", "--role", "curator", "--password", password)
-        token = _flask(env, "create-token", "bench").splitlines()[-1]
+        tokens = []
+        for number in range(1, curators + 1):
+            name = "bench" if number == 1 else f"bench{number}"
+            _flask(env, "create-user", name, "--role", "curator", "--password", secrets.token_hex(8))
+            tokens.append(_flask(env, "create-token", name).splitlines()[-1])
         port = free_port()
         process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
@@ -63,7 +81,7 @@ def serve(workers: int = 2, threads: int = 4) -> Iterator[Server]:
             cwd=ROOT, env=env)
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + STARTUP_LIMIT_SECONDS
             while True:
                 try:
                     with urllib.request.urlopen(base + "/healthz", timeout=2):
@@ -72,7 +90,7 @@ def serve(workers: int = 2, threads: int = 4) -> Iterator[Server]:
                     if time.monotonic() > deadline or process.poll() is not None:
                         raise RuntimeError("gunicorn did not start") from None
                     time.sleep(0.2)
-            yield Server(base, token, instance)
+            yield Server(base, tokens[0], instance, tokens, database_url)
         finally:
             process.terminate()
             try:

@@ -31,17 +31,32 @@ def _start(app, tmp_path: Path, *args: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def _kill_while_writing(process: subprocess.Popen, db, fallback: float, timeout: float = 90) -> None:
-    """Kill once the run is writing: on SQLite when uncommitted pages reach the WAL, else after ``fallback`` s."""
-    wal = Path(db.engine.url.database + "-wal") if db.engine.dialect.name == "sqlite" else None
-    deadline = time.monotonic() + (timeout if wal else fallback)
-    while time.monotonic() < deadline and process.poll() is None:
-        if wal is not None and wal.exists() and wal.stat().st_size > 256 * 1024:
-            break
-        time.sleep(0.05)
+def _writing_uncommitted(db) -> bool:
+    """Whether another connection holds writes it has not committed yet.
+
+    SQLite: the run's uncommitted pages have spilled into the write-ahead log.
+    PostgreSQL: a transaction of another session has taken an id, which happens
+    at its first write.
+    """
+    if db.engine.dialect.name == "sqlite":
+        wal = Path(db.engine.url.database + "-wal")
+        return wal.exists() and wal.stat().st_size > 256 * 1024
+    with db.engine.connect() as connection:
+        return connection.scalar(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL")) > 0
+
+
+def _kill_while_writing(process: subprocess.Popen, db, hang_guard: float = 600) -> None:
+    """Kill the command once it is writing, whatever the machine's speed: the moment is told by the
+    database (see ``_writing_uncommitted``), not by a clock; the guard only ends a run that hangs."""
+    deadline = time.monotonic() + hang_guard
+    while process.poll() is None and not _writing_uncommitted(db):
+        assert time.monotonic() < deadline, "the command never started writing"
+        time.sleep(0.05)  # the interval between two looks, not a guess at when writing starts
     assert process.poll() is None, "the command finished before it could be killed: make the input larger"
     process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
+    process.wait(timeout=hang_guard)
     assert process.returncode == -signal.SIGKILL
 
 
@@ -82,7 +97,7 @@ def test_mining_killed_half_way_stores_nothing(app, db, tmp_path):
     article.write_text(_article(20_000), encoding="utf-8")
     before = _counts(db)
     process = _start(app, tmp_path, "mine", str(article))
-    _kill_while_writing(process, db, fallback=10.0)
+    _kill_while_writing(process, db)
     _assert_consistent(db)
     assert _counts(db) == before
 
@@ -90,7 +105,8 @@ def test_mining_killed_half_way_stores_nothing(app, db, tmp_path):
     small = tmp_path / "short-article.txt"
     small.write_text(_article(3), encoding="utf-8")
     done = _start(app, tmp_path, "mine", str(small))
-    assert done.wait(timeout=120) == 0, done.stderr.read().decode()
+    _, errors = done.communicate(timeout=600)
+    assert done.returncode == 0, errors.decode()
     after = _counts(db)
     assert after["Source"] == 1 and after["Candidate"] > 0
 
@@ -100,7 +116,7 @@ def test_import_killed_half_way_stores_nothing(app, db, tmp_path):
     backup.write_text(json.dumps(_glossary(40_000), ensure_ascii=False), encoding="utf-8")
     before = _counts(db)
     process = _start(app, tmp_path, "import", str(backup))
-    _kill_while_writing(process, db, fallback=6.0)
+    _kill_while_writing(process, db)
     _assert_consistent(db)
     assert _counts(db) == before
     assert before["Concept"] == 0
