@@ -121,6 +121,7 @@ def request(base_url: str, method: str, path: str, *, body: bytes | None = None,
 
 def json_request(base_url: str, method: str, path: str, payload: dict | None = None,
                  token: str | None = None) -> Answer:
+    """A JSON API call, with the curator's bearer token for a write."""
     headers = {"Content-Type": "application/json"} if payload is not None else {}
     if token:
         headers["Authorization"] = f"Bearer {token}"
@@ -227,6 +228,7 @@ class Outcome:
 
 
 def _spin() -> None:
+    """A CPU hog: a pure busy loop, like ``python3 -c 'while True: pass'``, takes one core whole."""
     while True:
         pass
 
