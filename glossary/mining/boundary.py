@@ -207,6 +207,8 @@ def _can_start(tokens: tuple[Token, ...], index: int) -> bool:
     token = tokens[index]
     if is_separator(token) or is_grammar(token):
         return False
+    if token.tag == "k" or (index > 0 and tokens[index - 1].tag == "h"):
+        return False  # a bound suffix starts no term (氧化|型谷胱甘肽), a bound prefix ends none (非|翻译区)
     if token.tag in ("m", "q") and has_cjk(token.word) and len(token.word) > 1:
         return False  # 一项, 两种: a count, not a term
     following = tokens[index + 1] if index + 1 < len(tokens) else None

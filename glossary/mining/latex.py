@@ -45,7 +45,7 @@ LATEX_SYMBOLS = {
     "rightleftharpoons": "⇌", "uparrow": "↑", "downarrow": "↓", "cdots": "…", "ldots": "…",
     "dots": "…", "bullet": "•", "ast": "*", "star": "*", "langle": "⟨", "rangle": "⟩",
     "vert": "|", "lvert": "|", "rvert": "|", "mid": "|", "Vert": "‖", "lbrace": "{", "rbrace": "}",
-    "colon": ":", "partial": "∂", "ell": "ℓ", "AA": "Å", "textdegree": "°", "quad": " ", "qquad": " ",
+    "colon": ":", "partial": "∂", "nabla": "∇", "ell": "ℓ", "AA": "Å", "textdegree": "°", "quad": " ", "qquad": " ",
 }  # fmt: skip
 LATEX_ESCAPES = {
     "%": "%", "&": "&", "#": "#", "$": "$", "_": "_", "{": "{", "}": "}", "|": "‖",
@@ -65,6 +65,9 @@ LATEX_TOKEN = re.compile(r"\\([A-Za-z]+)|\\(.)|(\s+)|(.)", re.DOTALL)
 COMMAND, ESCAPE, SPACE, CHARACTER = 1, 2, 3, 4
 CDOT = "\\cdot"  # resolved once its neighbours are known; no reading contains a backslash
 LETTER = "A-Za-z\u0370-\u03ff"
+# A fragment that is only a stray sign and a Greek letter (or the Latin a that OCR reads for a bold alpha):
+# the sign is the converter's reading of the hyphen or space before it (NF- $\sigma_{\kappa B}$, TNF $\nabla\cdot a$).
+MISREAD_BEFORE_GREEK = re.compile("^[σ∇]\\s*·?\\s*([\u03b1-\u03c9][A-Za-z0-9]{0,2}|a)$")
 SPACE_BETWEEN_SINGLE_LETTERS = re.compile(f"(?<=(?<![{LETTER}])[{LETTER}]) (?=[{LETTER}](?![{LETTER}]))")
 
 
@@ -167,8 +170,11 @@ def read_latex(fragment: str, *, follows_hyphen: bool = False) -> str | None:
     rendered: list[str] = []
     for index, piece in enumerate(pieces):
         rendered.append(_read_cdot(rendered, pieces[index + 1 :], follows_hyphen) if piece == CDOT else piece)
-    text = " ".join("".join(rendered).split())
-    return SPACE_BETWEEN_SINGLE_LETTERS.sub("", text)
+    text = SPACE_BETWEEN_SINGLE_LETTERS.sub("", " ".join("".join(rendered).split()))
+    misread = MISREAD_BEFORE_GREEK.match(text)
+    if misread:  # OCR's reading of the hyphen before a Greek letter: NF-σκB, TNF-∇·a
+        text = "α" if misread.group(1) == "a" else misread.group(1)
+    return text
 
 
 def _read_cdot(before: list[str], after: list[str], follows_hyphen: bool) -> str:

@@ -22,6 +22,7 @@ import re
 
 from .latex import read_latex, read_latex_fragments
 from .offsets import OffsetMap, Rewriter
+from .textforms import CJK
 
 __all__ = [
     "PARAGRAPH_BREAK",
@@ -57,6 +58,11 @@ HTML_MARKUP = re.compile(
     r"|(?P<entity>&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)"
 )
 
+# Inside a table cell a converter keeps the cell's line wraps as spaces: between two Chinese
+# characters (or after Chinese punctuation) such a space is a wrap, not a word break (新生儿疼 痛).
+CELL_WRAP = re.compile(f"(?<=[{CJK}、，；：])[ \u3000]+(?=[{CJK}])")
+CELL_TAGS = frozenset(("td", "th"))
+
 
 def strip_html(text: str) -> tuple[str, OffsetMap]:
     """Remove HTML tags and unescape entities; table cells, rows, paragraphs and ``<br>`` end a block.
@@ -70,10 +76,16 @@ def strip_html(text: str) -> tuple[str, OffsetMap]:
     # Where a closer ("-->", "</script>") was last looked for and not found: none
     # can follow either, and looking again for each opener would be quadratic.
     unclosed: dict[str, int] = {}
+    in_cell = False
     while match := HTML_MARKUP.search(text, position):
         start, end = match.span()
+        if in_cell:
+            for wrap in CELL_WRAP.finditer(text, position, start):
+                writer.replace(wrap.start(), wrap.end(), "")
         position = end
         name = (match.group("name") or "").lower()
+        if name in CELL_TAGS or name in ("tr", "table"):
+            in_cell = name in CELL_TAGS and not match.group("close")
         if match.group("entity"):
             decoded = html.unescape(match.group(0))
             if decoded != match.group(0):

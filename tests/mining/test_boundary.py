@@ -40,7 +40,7 @@ def test_verb_inside_a_term_is_licensed_by_an_english_participle():
 
 
 def test_conjunction_inside_a_term_is_licensed_by_english_and():
-    assert best("根据美国食品与药物管理局", "Food and Drug Administration", "FDA") == "美国食品与药物管理局"
+    assert best("根据食品与药物管理局", "Food and Drug Administration", "FDA") == "食品与药物管理局"
 
 
 def test_modifier_missing_from_the_english_is_left_out():
@@ -92,3 +92,16 @@ def test_free_standing_occurrence_elsewhere_is_evidence():
     contexts = [("还会引起血浆脂多糖", "lipopolysaccharide", "LPS", 1.0)]
     texts = ["此外，脂多糖、乳酸盐也有关。革兰氏阴性菌产生的脂多糖，透过屏障。"]
     assert resolve_boundaries(contexts, texts)[0][0].zh == "脂多糖"
+
+
+@pytest.mark.parametrize(
+    ("left", "absent"),
+    [
+        ("检测氧化型辅酶", "型辅酶"),  # 型 is a bound suffix: no term starts with it
+        ("位于非翻译序列", "翻译序列"),  # 非 is a bound prefix: no term starts after it
+        ("檢測氧化型輔酶", "型輔酶"),  # traditional script, segmented in its simplified form
+    ],
+)
+def test_no_option_starts_with_a_bound_suffix_or_after_a_bound_prefix(left, absent):
+    options = [option.zh for option in score_options(left, "", "OXC")]
+    assert options and absent not in options

@@ -108,7 +108,8 @@ def test_coordinated_headings_give_one_pair_each():
 def test_a_body_named_with_and_stays_whole():
     text = "此项由美国食品与药物管理局（Food and Drug Administration，FDA）批准。"
     [fda] = [c for c in mine_texts([("f.txt", text)]) if c.abbr == "FDA"]
-    assert fda.zh == "美国食品与药物管理局"
+    # not cut at 与; 美国, which the English lacks, may go either way
+    assert fda.zh in ("美国食品与药物管理局", "食品与药物管理局")
 
 
 @pytest.mark.parametrize(

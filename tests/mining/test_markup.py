@@ -53,6 +53,21 @@ def test_latex_fragments_read_as_prose(fragment, expected):
     assert read_latex(fragment) == expected
 
 
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("IK- $\\mathbf { \\sigma } _ { \\kappa \\mathrm { B } }$ 通路", "IK-κB通路"),
+        ("壞死因子 $\\mathbf { \\sigma } \\cdot \\mathbf { a }$ （XNF-α）", "壞死因子α（XNF-α）"),
+        ("ZF- $\\mathbf { \\nabla } \\cdot \\mathbf { a }$ 水平", "ZF-α水平"),
+        ("方差 $\\sigma ^ { 2 }$ 较大", "方差σ2较大"),  # a real sigma stays
+        ("梯度 $\\nabla f$ 场", "梯度∇f场"),
+    ],
+)
+def test_ocr_sign_misread_before_a_greek_letter_goes(source, expected):
+    """OCR reads the hyphen before κB or α as σ or ∇: a fragment of only that sign and the letter is the letter."""
+    assert read_latex_fragments(source)[0] == expected
+
+
 def test_cdot_after_a_hyphen_adds_no_second_hyphen():
     assert read_latex(r"\cdot \kappa \mathrm { B }", follows_hyphen=True) == "κB"
     assert read_latex(r"\mathrm { A P - } \cdot \beta") == "AP-β"
@@ -60,7 +75,7 @@ def test_cdot_after_a_hyphen_adds_no_second_hyphen():
 
 @pytest.mark.parametrize(
     "fragment",
-    [r"\unknowncommand { x }", r"\mathrm { A", r"a } b", r"x & y", r"\hat", r"\nabla \cdot a"],
+    [r"\unknowncommand { x }", r"\mathrm { A", r"a } b", r"x & y", r"\hat", r"\overbrace { a }"],
 )
 def test_unreadable_fragments_give_none(fragment):
     assert read_latex(fragment) is None
@@ -80,7 +95,7 @@ def test_unreadable_fragments_give_none(fragment):
         ("浓度 $\\mathrm { C a } ^ { 2 + }$ ，升高", "浓度Ca2+，升高"),
         ("$x$ - $y$ 轴", "x - y轴"),  # a dash standing between two fragments keeps its spaces
         ("價格 $5 and $10", "價格 $5 and $10"),  # dollars in prose are no fragment
-        ("梯度 $\\nabla f$ 场", "梯度 $\\nabla f$ 场"),  # unreadable: kept as written
+        ("梯度 $\\overbrace f$ 场", "梯度 $\\overbrace f$ 场"),  # unreadable: kept as written
         ("显示为 \\$ 符号", "显示为 \\$ 符号"),
     ],
 )
@@ -102,9 +117,17 @@ def test_html_table_cells_become_blocks():
     assert [line for line in text.split("\n") if line and line != PARAGRAPH_BREAK] == [
         "名稱",
         "縮寫",
-        "腫瘤 壞死因子",
+        "腫瘤壞死因子",  # the cell's line wrap goes
         "TNF",
     ]
+
+
+def test_line_wraps_inside_a_table_cell_go_between_chinese_characters():
+    source = "<table><tr><td>嬰兒疼 痛、不適 評估量 表 (ABC-S)</td><td>see the cell</td></tr></table>外 面"
+    text = strip_html(source)[0]
+    assert "嬰兒疼痛、不適評估量表 (ABC-S)" in text
+    assert "see the cell" in text  # spaces between English words stay
+    assert "外 面" in text  # outside a cell nothing changes
 
 
 def test_html_drops_scripts_styles_comments_and_unknown_markup_stays():
