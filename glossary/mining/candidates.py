@@ -125,8 +125,11 @@ def _alternatives(mention: Mention, options: list[Option], confidence: float) ->
                     "en": (tidy_en(mention.en) + joiner + english_head) if mention.en else "",
                     "abbr": mention.abbr,
                     "confidence": round(confidence * 0.6, 3),
-                    "evidence": {"reasons": [f"the bracket is followed by {mention.after}"], "lexicon": [],
-                                 "recurrence": 0},
+                    "evidence": {
+                        "reasons": [f"the bracket is followed by {mention.after}"],
+                        "lexicon": [],
+                        "recurrence": 0,
+                    },
                 }
             )
     return alternatives
@@ -248,8 +251,9 @@ def mine_texts(
             confidence=confidence,
             sources=[_source(name, clean, start, mention.end)],
             alternatives=_alternatives(mention, options, confidence),
-            evidence=options[0].evidence() if options else {"reasons": [f"written as a {mention.kind} definition"],
-                                                             "lexicon": [], "recurrence": 0},
+            evidence=options[0].evidence()
+            if options
+            else {"reasons": [f"written as a {mention.kind} definition"], "lexicon": [], "recurrence": 0},
         )
         for part in split_coordination(candidate):
             _merge(merged, part)
@@ -282,8 +286,10 @@ def split_coordination(candidate: Candidate) -> list[Candidate]:
             count=candidate.count,
             sources=list(candidate.sources),
             alternatives=[],
-            evidence={**candidate.evidence, "reasons": [*candidate.evidence.get("reasons", []),
-                                                          f"split from the coordination {candidate.zh}"]},
+            evidence={
+                **candidate.evidence,
+                "reasons": [*candidate.evidence.get("reasons", []), f"split from the coordination {candidate.zh}"],
+            },
         )
         for zh, en in zip(zh_parts, en_parts, strict=True)
     ]

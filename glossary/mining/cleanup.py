@@ -28,21 +28,22 @@ SOFT_HYPHENS = "\u2043\u00ad"  # hyphenation marks: a word split, never part of 
 CJK_OR_PUNCT = f"{CJK}，。、；：！？（）“”《》〈〉【】「」"
 
 # One-to-one character repairs: no offsets move.
-FULLWIDTH_ALNUM = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF5B) if chr(code - 0xFEE0).isalnum()}
-SAME_LENGTH = str.maketrans(
-    {
-        **FULLWIDTH_ALNUM,
-        "\r": "\n",
-        "\u2028": "\n",  # line and paragraph separators: U+2029 is kept for the breaks markup writes
-        "\u2029": "\n",
-        "\t": " ",
-        "\u00a0": " ",
-        "\u2007": " ",
-        "\u202f": " ",
-        "\u2002": " ",
-        "\u2003": " ",
-    }
-)
+FULLWIDTH_ALNUM: dict[int | str, int | str] = {
+    code: code - 0xFEE0 for code in range(0xFF10, 0xFF5B) if chr(code - 0xFEE0).isalnum()
+}
+_SAME_LENGTH_REPAIRS: dict[int | str, int | str] = {
+    **FULLWIDTH_ALNUM,
+    "\r": "\n",
+    "\u2028": "\n",  # line and paragraph separators: U+2029 is kept for the breaks markup writes
+    "\u2029": "\n",
+    "\t": " ",
+    "\u00a0": " ",
+    "\u2007": " ",
+    "\u202f": " ",
+    "\u2002": " ",
+    "\u2003": " ",
+}
+SAME_LENGTH = str.maketrans(_SAME_LENGTH_REPAIRS)
 CHARACTER_REPAIRS = re.compile(
     "[\u200b\u200c\u200d\u2060\ufeff]"  # zero-width characters
     "|[\ufb00-\ufb04]"  # ligature glyphs ﬀ ﬁ ﬂ ﬃ ﬄ

@@ -94,7 +94,7 @@ def english_before(english: str, zh: str) -> str:
     words = english.split()
     if not words:
         return ""
-    capitalised = []
+    capitalised: list[str] = []
     for word in reversed(words[-8:]):
         if word[:1].isupper() or (capitalised and word.lower() in ("of", "and", "for", "in", "the")):
             capitalised.insert(0, word)

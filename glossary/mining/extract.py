@@ -52,6 +52,7 @@ __all__ = ["Mention", "find_mentions"]
 
 BRACKET = re.compile(r"[(（]\s*([^()（）\n]{1,200}?)\s*[)）]")
 PART_SEPARATOR = re.compile(r"\s*(?:[，；;]|,(?!\d))\s*")
+LATIN_TAIL = re.compile(f"[^{CJK}]*$")  # what follows the last Chinese character
 CONTINUATION = re.compile(f"^(?:[-\u2010\u2011\u2013]?\\d{{1,2}}[A-Za-z]?(?![\\d.])|[{CJK}]{{1,2}})")
 COORDINATION = re.compile("[与和及與]")
 COORDINATED_ENGLISH = re.compile(r"(.+?)\s+(?:and|&)\s+(.+)")
@@ -123,7 +124,7 @@ def _bracket_mentions(doc: int, text: str, match: re.Match[str]) -> list[Mention
     if not left:
         return []
     after = text[match.end() : match.end() + 4]
-    tail = re.search(f"[^{CJK}]*$", left).group(0).strip()
+    tail = _latin_tail(left).strip()
     mentions: list[Mention] = []
     # ABBR（…）: an abbreviation right before the bracket is what the bracket expands
     if len(parts) == 1 and tail and " " not in tail and looks_like_abbreviation(tail):
@@ -282,10 +283,16 @@ def _coordinated(doc: int, match: re.Match[str], en: str, abbr: str, context: tu
     ]
 
 
+def _latin_tail(text: str) -> str:
+    """What follows the last Chinese character of ``text`` (all of it when there is none)."""
+    found = LATIN_TAIL.search(text)
+    return found.group(0) if found else ""
+
+
 def _english_first(doc: int, match: re.Match[str], parts: list[str], context: tuple[int, str]) -> Mention | None:
     """``English（中文）``, ``English (ABBR, 中文)``, ``English (ABBR)``: the English stands before the bracket."""
     left_start, left = context
-    english = re.search(f"[^{CJK}]*$", left).group(0).strip(" -/")
+    english = _latin_tail(left).strip(" -/")
     if not re.search(r"[A-Za-z]{2,}", english):
         return None
     chinese = [part for part in parts if has_cjk(part)]

@@ -79,7 +79,9 @@ class _LatexReader:
     """Recursive reader over the tokens of one fragment; yields text pieces."""
 
     def __init__(self, fragment: str) -> None:
-        self.tokens = [(match.lastindex, match.group(match.lastindex)) for match in LATEX_TOKEN.finditer(fragment)]
+        self.tokens = [
+            (match.lastindex or 0, match.group(match.lastindex or 0)) for match in LATEX_TOKEN.finditer(fragment)
+        ]
         self.position = 0
 
     def sequence(self, *, text_mode: bool, in_group: bool) -> list[str]:

@@ -57,7 +57,7 @@ def legend_entries(text: str) -> list[LegendEntry]:
 
 def _line_entries(line: str, offset: int) -> list[list[LegendEntry]]:
     """The entries of one line, one list per ``ABBR：…`` segment that reads as an entry."""
-    found = []
+    found: list[list[LegendEntry]] = []
     position = 0
     for index, segment in enumerate(ENTRY_SEPARATOR.split(line)):
         start = position
@@ -104,7 +104,8 @@ def _split_chinese_english(abbr: str, body: str) -> tuple[str, str] | None:
         return None
     zh, tail = body[: last_han + 1], body[last_han + 1 :]
     rest_of_name = CHINESE_NAME_TAIL.match(tail)
-    zh, en = zh + tail[: rest_of_name.end()], tail[rest_of_name.end() :].strip()
+    cut = rest_of_name.end() if rest_of_name else 0
+    zh, en = zh + tail[:cut], tail[cut:].strip()
     glued = GLUED_CAPITAL.match(en)
     if glued and _fit(abbr, en) is None and _fit(abbr, glued.group(2)) is not None:
         zh, en = zh + glued.group(1), glued.group(2)

@@ -156,9 +156,9 @@ class Lexicon:
                 left_zh = ["".join(left_zh)]  # 瘦|素 left over for one English word: one word 瘦素
             associations.add(left_zh, left_en)
         learned = {word: dict(stems) for word, stems in self._learned.items()}
-        for word, stems in associations.weights(min_count=2, min_dice=0.3).items():
+        for word, associated in associations.weights(min_count=2, min_dice=0.3).items():
             known = learned.setdefault(word, {})
-            for stem, weight in stems.items():
+            for stem, weight in associated.items():
                 known[stem] = max(weight, known.get(stem, 0.0))
         return Lexicon(self._glosses, self._characters, learned=learned, senses=self._senses, verbs=self._verbs)
 

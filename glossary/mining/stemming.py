@@ -137,7 +137,8 @@ def split_glued(word: str, vocabulary: Container[str]) -> tuple[str, ...]:
             piece, before = word[start:end], best[start]
             if before is None or not (piece in GLUE_WORDS or (len(piece) >= 3 and stem(piece) in vocabulary)):
                 continue
-            if best[end] is None or len(before) + 1 < len(best[end]):
+            current = best[end]
+            if current is None or len(before) + 1 < len(current):
                 best[end] = (*before, piece)
     found = best[len(word)]
     return found if found and len(found) <= 4 else (word,)

@@ -36,7 +36,7 @@ MAX_ENGLISH_WORDS = 6
 def _alias_keyword(text: str, start: int) -> re.Match[str] | None:
     """The 又称-like keyword at ``start`` (after an optional comma), if any."""
     lead = LEAD.match(text, start)
-    return CALLED.match(text, lead.end())
+    return CALLED.match(text, lead.end() if lead else start)
 
 
 def chinese_aliases_after(text: str, end: int) -> list[tuple[int, int, str]]:
@@ -85,7 +85,8 @@ def split_at_alias(left: str) -> tuple[str, str] | None:
 def english_aliases(text: str) -> Iterator[tuple[int, int, int, str]]:
     """``X又称 English``: (end of X, start and end of the English, English) for each such phrase."""
     for keyword in ALSO_CALLED.finditer(text):
-        english = ENGLISH_NAME.match(text, SPACES.match(text, keyword.end()).end())
+        spaces = SPACES.match(text, keyword.end())
+        english = ENGLISH_NAME.match(text, spaces.end() if spaces else keyword.end())
         if not english:
             continue
         follows = text[english.end() : english.end() + 1]

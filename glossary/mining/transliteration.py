@@ -43,7 +43,8 @@ def _pinyin_initials(word: str) -> tuple[str, ...]:
 
     initials = []
     for syllable in lazy_pinyin(word, style=Style.NORMAL, errors="ignore"):
-        head = re.match(r"zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw]?", syllable).group(0)
+        opening = re.match(r"zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw]", syllable)
+        head = opening.group(0) if opening else ""
         # y and w open a syllable the way a vowel does (因 yin for -ine, 瓦 wa)
         glide = head in ("y", "w")
         retroflex = {"zh": "s", "ch": "s", "sh": "s", "c": "s"}
@@ -52,7 +53,7 @@ def _pinyin_initials(word: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=20_000)
-def _english_consonants(word: str) -> tuple[str, tuple[str, ...]]:
+def _english_consonants(word: str) -> tuple[bool, tuple[str, ...]]:
     """Whether the word starts with a vowel, and the sound class of each consonant in order
     (repeats and silent h folded): rapamycin → l p m s n; Crohn → k l n."""
     word = re.sub(r"[^a-z]", "", word.lower())
