@@ -175,6 +175,7 @@ def batch_lexicon(mentions: list[Mention], known: list[tuple[str, str]]) -> Lexi
     return default_lexicon().learn(known + stated) if known or stated else default_lexicon()
 
 
+GUESS_BELOW = 0.5  # with an abbreviation alone, a boundary this unsure is more often wrong than right
 CONFIDENT_SHARE = 0.8  # a first reading this sure teaches the lexicon before the second reading
 
 
@@ -244,6 +245,8 @@ def mine_texts(
         else:
             zh, start = mention.zh, mention.start
         confidence = _confidence(options, mention.abbr_fit, mention.kind)
+        if mention.kind == "zh_first" and not mention.en and confidence < GUESS_BELOW:
+            continue  # an abbreviation alone whose Chinese start is a guess: not worth a curator's time
         candidate = Candidate(
             zh=tidy_zh(zh),
             en=tidy_en(mention.en),

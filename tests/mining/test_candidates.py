@@ -101,3 +101,14 @@ def test_empty_and_plain_texts_give_no_candidates():
     assert mine_texts([]) == []
     assert mine_texts([("e.txt", "")]) == []
     assert mine_texts([("p.txt", "这是一段没有任何括号的普通文字。")]) == []
+
+
+def test_an_abbreviation_alone_with_an_unsure_start_is_not_proposed():
+    # No weights: every start of the Chinese is as likely as any other.
+    text = "研究发现小鼠肠道上皮屏障蛋白（QBP）升高，而上皮屏障蛋白（epithelial barrier protein）仍不清楚。"
+    unsure = mine_texts([("t.txt", text)], weights={})
+    assert [c.abbr for c in unsure if c.abbr] == []  # a guess at where 屏障蛋白's name starts is not worth proposing
+    assert any(c.en == "epithelial barrier protein" for c in unsure)  # with English it is still proposed
+    # With the shipped weights a clear start is proposed.
+    sure = mine_texts([("t.txt", "。上皮屏障蛋白（QBP）升高。")])
+    assert [(c.zh, c.abbr) for c in sure] == [("上皮屏障蛋白", "QBP")]
