@@ -234,7 +234,7 @@ def test_starter_glossary_tbx_is_read_by_translate_toolkit(runner, db, tmp_path)
     db.session.commit()
     exported = tmp_path / "starter.tbx"
     assert runner.invoke(args=["export", "--format", "tbx", "-o", str(exported)]).exit_code == 0
-    store = tbx.tbxfile.parsestring(exported.read_bytes(), sourcelanguage="zh", targetlanguage="en")
+    store = tbx.tbxfile.parsestring(exported.read_bytes(), sourcelanguage="zh-Hans", targetlanguage="en")
     data = export_glossary_data(db.session)
     assert len(store.units) == len(data["concepts"]) > 0
     for unit, concept in zip(store.units, data["concepts"], strict=True):
@@ -254,7 +254,6 @@ def test_reimporting_an_own_omegat_export_of_the_starter_changes_nothing(db, dir
     report = import_glossary(db.session, parsed.data, dry_run=True, lines=parsed.lines)
     db.session.rollback()
     counts = report.counts
-    assert counts["new"] == counts["merged"] == counts["error"] == 0, report.summary()
-    # Three columns cannot say a term is a variant, or that "Nrf2" is an abbreviation: left for a curator.
-    conflicts = [item.detail for item in report.outcomes if item.outcome == "conflicting"]
-    assert len(conflicts) <= 2 and all(" here, admitted full in the file" in detail for detail in conflicts), conflicts
+    # Issue 17: the comment's marks carry every term's kind and status (variants, "Nrf2" an abbreviation).
+    assert counts["new"] == counts["merged"] == counts["error"] == counts["conflicting"] == 0, report.summary()
+    assert counts["unchanged"] == len(parsed.concepts) > 0

@@ -1,4 +1,8 @@
-"""Export for CAT tools and backups: ``GET /export?format=…`` answers a file."""
+"""Export for CAT tools, spreadsheets and backups: ``GET /export?format=…`` answers a file.
+
+``zh_tags=region`` tags Chinese zh-CN/zh-TW instead of zh-Hans/zh-Hant (TBX);
+``doctype=true`` gives TBX 2008 its relative DOCTYPE.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from flask import current_app, request
 
 from ..errors import ServiceError
 from ..extensions import db
-from ..formats import DIRECTIONS, FORMATS
+from ..formats import DIRECTIONS, FORMATS, ZH_TAGS
 from ..models import CONCEPT_STATUSES
 from ..services.interchange import export_file
 from . import bp
@@ -26,8 +30,10 @@ def export_glossary_file():
         raise ServiceError(f"Say which format: format={'|'.join(FORMATS)}.", code="bad_parameter")
     direction = _choice("direction", list(DIRECTIONS), "zh-en" if fmt == "tsv" else None)
     status = _choice("status", (*CONCEPT_STATUSES, "all"), "approved")
+    zh_tags = _choice("zh_tags", list(ZH_TAGS), "script")
+    doctype = _choice("doctype", ("true", "false"), "false") == "true"
     download = export_file(db.session, fmt, direction if fmt == "tsv" else None,
-                           None if status == "all" else status)
+                           None if status == "all" else status, zh_tags=zh_tags, doctype=doctype)
     response = current_app.response_class(download.data, content_type=download.media_type)
     response.headers.set("Content-Disposition", "attachment", filename=download.filename)
     response.headers["Cache-Control"] = "no-cache"

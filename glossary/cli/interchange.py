@@ -1,6 +1,7 @@
 """Export and import commands: glossary files for CAT tools, spreadsheets and backups.
 
-    flask --app app export --format tbx|tbx3|csv|tsv|json [--direction zh-en|en-zh] [--status approved] [-o FILE]
+    flask --app app export --format tbx|tbx3|csv|xlsx|tsv|json [--direction zh-en|en-zh] [--status approved]
+                           [--zh-tags script|region] [--doctype] [-o FILE]
     flask --app app import FILE [--format …] [--map zh=Chinese,en=English,abbr=Abbrev] [--dry-run]
 
 An import is all or nothing: a malformed file or concept writes nothing, and a
@@ -26,11 +27,11 @@ from sqlalchemy.exc import OperationalError
 
 from ..database import is_busy
 from ..extensions import db
-from ..formats import DIRECTIONS, FORMATS, FormatError, export_glossary, parse_mapping
+from ..formats import DIRECTIONS, FORMATS, ZH_TAGS, FormatError, parse_mapping
 from ..models import CONCEPT_STATUSES, ImportJob
 from ..services.import_jobs import create_job, describe_progress
 from ..services.import_workers import import_workers
-from ..services.interchange import export_glossary_data
+from ..services.interchange import export_file
 
 BUSY = "the database stayed busy with other writes; nothing was imported. Run the command again."
 
@@ -38,23 +39,30 @@ BUSY = "the database stayed busy with other writes; nothing was imported. Run th
 def register(app: Flask) -> None:
     @app.cli.command("export")
     @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="json", show_default=True,
-                  help="tbx: TBX-Basic 2008; tbx3: TBX v3 (2019); csv: spreadsheet; tsv: OmegaT; json: backup.")
+                  help="tbx: TBX-Basic 2008; tbx3: TBX v3 (2019); xlsx: Excel/LibreOffice; csv: scripts; "
+                       "tsv: OmegaT; json: backup.")
     @click.option("--direction", type=click.Choice(DIRECTIONS), help="Source → target for tsv (default zh-en).")
     @click.option("--status", type=click.Choice(CONCEPT_STATUSES), help="Only concepts with this status.")
-    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-                  help="Write to this file instead of standard output.")  # fmt: skip
-    def export_command(fmt: str, direction: str | None, status: str | None, output: Path | None) -> None:
+    @click.option("--zh-tags", type=click.Choice(list(ZH_TAGS)), default="script", show_default=True,
+                  help="TBX language tags for Chinese: script (zh-Hans, zh-Hant) or region (zh-CN, zh-TW).")
+    @click.option("--doctype", is_flag=True, help="TBX 2008: add the relative DOCTYPE (keep the DTD beside the file).")
+    @click.option("-o", "--output", type=click.Path(path_type=Path),
+                  help="Write to this file (or folder, under the download name).")  # fmt: skip
+    def export_command(fmt: str, direction: str | None, status: str | None, zh_tags: str, doctype: bool,
+                       output: Path | None) -> None:
         """Export the glossary for CAT tools, spreadsheets or a backup."""
-        data = export_glossary_data(db.session, status=status)
-        raw = export_glossary(data, fmt, direction)
+        exported = export_file(db.session, fmt, direction, status, zh_tags=zh_tags, doctype=doctype)
+        raw = exported.data
         if output is None:
             click.echo(raw, nl=False)  # bytes go to the binary stream as they are
             return
+        if output.is_dir():
+            output = output / exported.filename  # the name the export page and the API give
         output.parent.mkdir(parents=True, exist_ok=True)
         partial = output.with_name(output.name + ".partial")
         partial.write_bytes(raw)
         partial.replace(output)  # a reader never sees half a file under the final name
-        click.echo(f"Exported {len(data['concepts'])} concepts to {output} ({FORMATS[fmt].label}).", err=True)
+        click.echo(f"Exported {exported.concepts} concepts to {output} ({FORMATS[fmt].label}).", err=True)
 
     @app.cli.command("import")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))

@@ -16,11 +16,11 @@ when none is given and returns a ``ParsedGlossary`` with the concept line
 numbers, or raises ``FormatError`` with a message fit for a person.
 
 Formats: ``tbx`` (TBX-Basic, ISO 30042:2008), ``tbx3`` (TBX-Basic in TBX v3,
-ISO 30042:2019), ``csv`` (one row per concept, see ``tabular``), ``tsv`` (an
-OmegaT glossary; on import a TSV with a header row is read as a table) and
-``json`` (full fidelity). Readers return what the file can carry: concept
-``status`` is None where a format has no such field (TBX, OmegaT), term
-``count`` is 0, and evidence from TBX names its source by file name, with
+ISO 30042:2019), ``csv`` (one row per concept, see ``tabular``), ``xlsx`` (the
+same table as an Excel workbook; export only), ``tsv`` (an OmegaT glossary; on
+import a TSV with a header row is read as a table) and ``json`` (full fidelity).
+Readers return what the file can carry: concept ``status`` is None where a
+format has no such field (TBX, OmegaT), term ``count`` is 0, and evidence from TBX names its source by file name, with
 ``key`` None in ``sources``.
 """
 
@@ -40,8 +40,9 @@ from glossary.formats.plain import (
     empty_glossary,
 )
 from glossary.formats.tabular import COLUMNS, looks_like_header, parse_mapping, read_tabular, write_csv
-from glossary.formats.tbx import write_tbx
+from glossary.formats.tbx import XCS_FILE, ZH_TAGS, write_tbx
 from glossary.formats.tbx_reader import read_tbx
+from glossary.formats.xlsx import write_xlsx
 
 __all__ = [
     "COLUMNS",
@@ -49,6 +50,8 @@ __all__ = [
     "FORMATS",
     "FORMAT_NAME",
     "FORMAT_VERSION",
+    "XCS_FILE",
+    "ZH_TAGS",
     "FormatError",
     "FormatInfo",
     "ParsedGlossary",
@@ -74,15 +77,24 @@ class FormatInfo:
 FORMATS = {
     "tbx": FormatInfo("tbx", "TBX-Basic (ISO 30042:2008)", "tbx", "application/x-tbx"),
     "tbx3": FormatInfo("tbx3", "TBX-Basic, TBX v3 (ISO 30042:2019)", "tbx", "application/x-tbx"),
-    "csv": FormatInfo("csv", "CSV spreadsheet (UTF-8)", "csv", "text/csv; charset=utf-8"),
+    "csv": FormatInfo("csv", "CSV table (UTF-8), for scripts", "csv", "text/csv; charset=utf-8"),
+    "xlsx": FormatInfo(
+        "xlsx",
+        "Excel workbook (XLSX), for Excel and LibreOffice",
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
     "tsv": FormatInfo("tsv", "OmegaT glossary (tab-separated)", "txt", "text/tab-separated-values; charset=utf-8"),
     "json": FormatInfo("json", "JSON (complete backup)", "json", "application/json"),
 }
 _ALIASES = {
     "tbx2008": "tbx", "tbx-basic": "tbx", "tbx2": "tbx", "martif": "tbx",
     "tbx2019": "tbx3", "tbxv3": "tbx3", "tbx-v3": "tbx3",
-    "omegat": "tsv", "tab": "tsv", "txt": "tsv", "utf8": "tsv",
+    "omegat": "tsv", "tab": "tsv", "txt": "tsv", "utf8": "tsv", "excel": "xlsx",
 }  # fmt: skip
+
+
+_ZIP_MAGIC = b"PK\x03\x04"
 
 
 def normalize_format(fmt: str) -> str:
@@ -94,13 +106,24 @@ def normalize_format(fmt: str) -> str:
     return name
 
 
-def export_glossary(data: Glossary, fmt: str, direction: str | None = None) -> bytes:
-    """Serialize a plain glossary; ``direction`` (zh-en or en-zh) applies to ``tsv`` only."""
+def export_glossary(
+    data: Glossary, fmt: str, direction: str | None = None, *, zh_tags: str = "script", doctype: bool = False
+) -> bytes:
+    """Serialize a plain glossary.
+
+    ``direction`` (zh-en or en-zh) applies to ``tsv`` only; ``zh_tags`` ("script":
+    zh-Hans/zh-Hant, or "region": zh-CN/zh-TW) to the TBX editions, the only
+    formats with language tags; ``doctype`` to TBX 2008 (see ``tbx``).
+    """
     name = normalize_format(fmt)
+    if zh_tags not in ZH_TAGS:
+        raise FormatError(f"Chinese language tags must be {' or '.join(ZH_TAGS)}, not {zh_tags!r}")
     if name in ("tbx", "tbx3"):
-        return write_tbx(data, name)
+        return write_tbx(data, name, zh_tags=zh_tags, doctype=doctype)
     if name == "csv":
         return write_csv(data)
+    if name == "xlsx":
+        return write_xlsx(data)
     if name == "tsv":
         if direction is not None and direction not in DIRECTIONS:
             raise FormatError(f"direction must be zh-en or en-zh, not {direction!r}")
@@ -120,6 +143,11 @@ def parse_glossary(
     (zh, en, abbr, domain…) to column headers of a CSV/TSV file. ``direction``
     says which column of an OmegaT glossary is Chinese; None guesses.
     """
+    if (fmt and normalize_format(fmt) == "xlsx") or raw.startswith(_ZIP_MAGIC):
+        raise FormatError(
+            "the file is not text but a zip archive such as an XLSX workbook: XLSX is an export format only; "
+            "save the sheet as CSV UTF-8 and import that"
+        )
     text, encoding = decode_text(raw)
     name = normalize_format(fmt) if fmt else sniff_format(text, mapping)
     if name in ("tbx", "tbx3"):

@@ -119,3 +119,37 @@ def blank_to_none(value: str | None) -> str | None:
         return None
     value = value.strip()
     return value or None
+
+
+VALUE_SEPARATOR = " | "
+_ESCAPABLE = "\\|"  # the characters a backslash escapes
+
+
+def join_values(values: list[str]) -> str:
+    """Join several values (terms) into one cell with " | ", escaping ``\\`` and ``|`` inside them.
+
+    ``split_values`` reverses it exactly, so a term such as ``CD4|CD8`` survives
+    a CSV or OmegaT round trip; a backslash before anything else stays as it is.
+    """
+    return VALUE_SEPARATOR.join(value.replace("\\", "\\\\").replace("|", "\\|") for value in values)
+
+
+def split_values(cell: str) -> list[str]:
+    """The values of a cell written by ``join_values``, stripped (empty ones kept, in place)."""
+    values: list[str] = []
+    current: list[str] = []
+    index = 0
+    while index < len(cell):
+        char = cell[index]
+        if char == "\\" and index + 1 < len(cell) and cell[index + 1] in _ESCAPABLE:
+            current.append(cell[index + 1])
+            index += 2
+            continue
+        if char == "|":
+            values.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+        index += 1
+    values.append("".join(current).strip())
+    return values

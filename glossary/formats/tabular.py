@@ -8,7 +8,8 @@ separated, CRLF line ends, with these columns::
     domain, definition, note, status
 
 * A term column holds the terms of one language and status, joined with
-  " | ": ``zh``/``en`` preferred terms, ``abbr`` preferred English
+  " | " (a ``|`` inside a term is written ``\\|``, a backslash ``\\\\``; see
+  ``plain.join_values``): ``zh``/``en`` preferred terms, ``abbr`` preferred English
   abbreviations, ``*_synonyms`` admitted terms, ``*_variants`` admitted
   variants, ``*_deprecated`` deprecated terms.
 * A term whose kind is not its column's (an admitted abbreviation sits in
@@ -44,8 +45,10 @@ from glossary.formats.plain import (
     Term,
     blank_to_none,
     empty_glossary,
+    join_values,
     make_concept,
     make_term,
+    split_values,
 )
 
 COLUMNS = (
@@ -65,7 +68,6 @@ TERM_COLUMNS = {
     "en_deprecated": ("en", "full", "deprecated"),
 }
 ZH_COLUMNS = tuple(name for name in COLUMNS if TERM_COLUMNS.get(name, ("",))[0] == "zh")
-SEPARATOR = " | "
 HEADER_ALIASES = {
     "chinese": "zh", "中文": "zh", "简体": "zh", "简体中文": "zh", "zh_cn": "zh", "zh_hans": "zh",
     "term_zh": "zh", "中文术语": "zh", "术语": "zh",
@@ -90,7 +92,7 @@ def write_csv(data: Glossary) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for concept in data.get("concepts") or []:
-        row = _concept_row(concept)
+        row = concept_row(concept)
         writer.writerow([_guard_formula(row.get(name, "")) for name in COLUMNS])
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -106,31 +108,27 @@ def _column_for(term: Term) -> tuple[str, str]:
     return fallback, f" [{kind}]"
 
 
-def _concept_row(concept: Concept) -> dict[str, str]:
+def concept_row(concept: Concept) -> dict[str, str]:
+    """A concept as the cells of one row, by column name (the CSV and XLSX exports share it)."""
     cells: dict[str, list[str]] = {name: [] for name in TERM_COLUMNS}
     chinese: dict[str, list[Term]] = {name: [] for name in ZH_COLUMNS}
     for term in concept.get("terms") or []:
         if term.get("lang") not in ("zh", "en"):
             continue
         column, suffix = _column_for(term)
-        cells[column].append(_flatten(term["text"]) + suffix)
+        cells[column].append(term["text"] + suffix)
         if column in chinese:
             chinese[column].append(term)
     ordered = [term for name in ZH_COLUMNS for term in chinese[name]]
-    row = {name: SEPARATOR.join(values) for name, values in cells.items()}
+    row = {name: join_values(values) for name, values in cells.items()}
     for field in ("zh_hant", "pinyin"):
-        values = [_flatten(term.get(field) or "") for term in ordered]
-        row[field] = SEPARATOR.join(values) if any(values) else ""
+        values = [term.get(field) or "" for term in ordered]
+        row[field] = join_values(values) if any(values) else ""
     concept_id = concept.get("id")
     row["id"] = str(concept_id) if concept_id is not None else ""
     for field in ("domain", "definition", "note", "status"):
         row[field] = concept.get(field) or ""
     return row
-
-
-def _flatten(text: str) -> str:
-    # " | " separates values; a pipe inside a term would split it on import.
-    return text.replace("|", "/")
 
 
 def _guard_formula(cell: str) -> str:
@@ -240,8 +238,9 @@ def _resolve_columns(
 
 
 def _split(cell: str, own_layout: bool) -> list[str]:
-    pattern = r"\|" if own_layout else r"[|;；]"
-    return [item.strip() for item in re.split(pattern, cell)]
+    if own_layout:
+        return split_values(cell)
+    return [item.strip() for item in re.split(r"[|;；]", cell)]
 
 
 def _row_concept(cells: dict[str, str], line: int, own_layout: bool, warnings: list[str]) -> Concept:

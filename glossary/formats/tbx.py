@@ -1,11 +1,20 @@
 """TBX-Basic writer, in the 2008 edition (ISO 30042:2008) and in TBX v3 (ISO 30042:2019).
 
 One entry per concept: subject field, definition and note at concept level,
-then a language section for ``zh``, one for ``en`` and, when some Chinese
-term's traditional form differs, one for ``zh-Hant`` whose terms point back to
-their simplified term with a ``ref type="crossReference"``. ``zh-Hant`` comes
-last because tools that see a two-language file (translate-toolkit among them)
-take the first two language sections as source and target.
+then a language section for simplified Chinese, one for English and, when some
+Chinese term's traditional form differs, one for traditional Chinese whose
+terms point back to their simplified term with a ``ref type="crossReference"``.
+The traditional section comes last because tools that see a two-language file
+(translate-toolkit among them) take the first two sections as source and target.
+
+Chinese is tagged by script, ``zh-Hans`` and ``zh-Hant`` (BCP 47), or with
+``zh_tags="region"`` as ``zh-CN`` and ``zh-TW`` for tools that only know those.
+The 2008 edition names its XCS, ``TBXBasic-zh-en.xcs`` (shipped beside this
+module and served by the export page), which declares these languages; it has
+no DOCTYPE unless asked (``doctype=True``), because a parser that resolves
+the relative ``TBXBasiccoreStructV02.dtd`` fails without the DTD beside the
+file. The v3 edition names the official TBX-Basic RelaxNG and Schematron in
+``<?xml-model?>`` lines, as the official samples do.
 
 Every term carries its term type and administrative status; up to
 ``MAX_CONTEXTS_PER_TERM`` evidence sentences go into ``descripGrp`` elements
@@ -17,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from lxml import etree
 
@@ -25,6 +35,19 @@ from glossary.formats.plain import Concept, Glossary, Term
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TBX3_NAMESPACE = "urn:iso:std:iso:30042:ed-2"
 TBX2008_DOCTYPE = '<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">'
+XCS_FILE = Path(__file__).with_name("TBXBasic-zh-en.xcs")
+_TBX3_SCHEMAS = "https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/"
+TBX3_XML_MODELS = (
+    f'<?xml-model href="{_TBX3_SCHEMAS}TBXcoreStructV03_TBX-Basic_integrated.rng" type="application/xml" '
+    'schematypens="http://relaxng.org/ns/structure/1.0"?>\n'
+    f'<?xml-model href="{_TBX3_SCHEMAS}TBX-Basic_DCA.sch" type="application/xml" '
+    'schematypens="http://purl.oclc.org/dsdl/schematron"?>\n'
+)
+# How Chinese is tagged: by script (BCP 47, the default) or by region for tools that want zh-CN/zh-TW.
+ZH_TAGS = {
+    "script": {"zh": "zh-Hans", "zh-Hant": "zh-Hant"},
+    "region": {"zh": "zh-CN", "zh-Hant": "zh-TW"},
+}
 MAX_CONTEXTS_PER_TERM = 3
 
 TERM_TYPES = {"full": "fullForm", "abbreviation": "abbreviation", "variant": "variant"}
@@ -55,16 +78,22 @@ TBX2019 = Edition("tbx3", "tbx", "tbxHeader", "conceptEntry", "langSec", "termSe
 EDITIONS = {edition.name: edition for edition in (TBX2008, TBX2019)}
 
 
-def write_tbx(data: Glossary, edition: str = "tbx") -> bytes:
-    """Serialize a plain glossary as TBX-Basic; ``edition`` is "tbx" (2008) or "tbx3" (2019)."""
-    writer = _TbxWriter(EDITIONS[edition], data)
+def write_tbx(data: Glossary, edition: str = "tbx", *, zh_tags: str = "script", doctype: bool = False) -> bytes:
+    """Serialize a plain glossary as TBX-Basic; ``edition`` is "tbx" (2008) or "tbx3" (2019).
+
+    ``zh_tags`` is "script" (zh-Hans, zh-Hant) or "region" (zh-CN, zh-TW);
+    ``doctype`` adds the 2008 edition's relative DOCTYPE.
+    """
+    writer = _TbxWriter(EDITIONS[edition], data, ZH_TAGS[zh_tags], doctype)
     return writer.serialize()
 
 
 class _TbxWriter:
-    def __init__(self, edition: Edition, data: Glossary) -> None:
+    def __init__(self, edition: Edition, data: Glossary, tags: dict[str, str], doctype: bool) -> None:
         self.edition = edition
         self.data = data
+        self.tags = tags | {"en": "en"}
+        self.doctype = doctype
         self.source_names = {
             source.get("key"): source.get("filename") or source.get("title") for source in data.get("sources") or []
         }
@@ -92,9 +121,12 @@ class _TbxWriter:
         for index, concept in enumerate(self.data.get("concepts") or [], start=1):
             self.write_entry(body, concept, index)
         etree.indent(root, space="  ")
-        declaration = b'<?xml version="1.0" encoding="UTF-8"?>\n'
-        doctype = TBX2008_DOCTYPE if self.edition is TBX2008 else None
-        return declaration + etree.tostring(root.getroottree(), encoding="UTF-8", doctype=doctype) + b"\n"
+        declaration = '<?xml version="1.0" encoding="UTF-8"?>\n'
+        if self.edition is TBX2019:
+            declaration += TBX3_XML_MODELS
+        doctype = TBX2008_DOCTYPE if self.edition is TBX2008 and self.doctype else None
+        body = etree.tostring(root.getroottree(), encoding="UTF-8", doctype=doctype)
+        return declaration.encode("utf-8") + body + b"\n"
 
     def write_header(self, root: etree._Element) -> None:
         header = self.element(root, self.edition.header)
@@ -107,7 +139,7 @@ class _TbxWriter:
         self.element(source_desc, "p", f"Exported from the zh-en terminology service{when}")
         if self.edition is TBX2008:
             encoding_desc = self.element(header, "encodingDesc")
-            self.element(encoding_desc, "p", "TBXBasicXCSV02.xcs", type="XCSURI")
+            self.element(encoding_desc, "p", XCS_FILE.name, type="XCSURI")
 
     def write_entry(self, body: etree._Element, concept: Concept, index: int) -> None:
         concept_id = concept.get("id")
@@ -126,7 +158,7 @@ class _TbxWriter:
             in_lang = [term for term in terms if term.get("lang") == lang]
             if not in_lang:
                 continue
-            section = self.element(entry, self.edition.language, lang=lang)
+            section = self.element(entry, self.edition.language, lang=self.tags[lang])
             for number, term in enumerate(in_lang, start=1):
                 term_id = f"{entry_id}-{lang}{number}"
                 group = self.write_term(section, term, term["text"], term_id)
@@ -139,7 +171,7 @@ class _TbxWriter:
             if term.get("lang") == "zh" and term.get("zh_hant") and term["zh_hant"] != term["text"]
         ]
         if traditional:
-            section = self.element(entry, self.edition.language, lang="zh-Hant")
+            section = self.element(entry, self.edition.language, lang=self.tags["zh-Hant"])
             for term, term_id in traditional:
                 group = self.write_term(section, term, term["zh_hant"], f"{term_id}-hant")
                 self.element(group, "ref", term["text"], type="crossReference", target=term_id)

@@ -2,10 +2,11 @@
 
 Tolerant of what other tools write: ``tig`` or ``ntig``, namespaces or none,
 data categories in ``descripGrp``/``termGrp`` wrappers, missing term types or
-statuses, regional language tags (``zh-CN``, ``zh-TW``, ``en-US``). Languages
-other than Chinese and English are skipped with a warning. Traditional-script
-terms become the ``zh_hant`` of the simplified term they cross-reference, or
-that OpenCC maps them to.
+statuses, script and regional language tags (``zh-Hans``, ``zh-CN``,
+``zh-TW``, ``en-US``). Language sections other than Chinese and English are
+skipped, and a warning per language says how many (the import's dry run shows
+it). Traditional-script terms become the ``zh_hant`` of the simplified term
+they cross-reference, or that OpenCC maps them to.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def read_tbx(text: str) -> ParsedGlossary:
         )
     data = empty_glossary()
     parsed = ParsedGlossary(data, [], _ROOTS[name])
-    skipped_languages: set[str] = set()
+    skipped_languages: dict[str, int] = {}
     entries = [node for node in root.iter() if _local(node) in _ENTRIES]
     for entry in entries:
         concept = _read_entry(entry, skipped_languages)
@@ -73,8 +74,11 @@ def read_tbx(text: str) -> ParsedGlossary:
         parsed.lines.append(entry.sourceline)
     if entries and not data["concepts"]:
         raise FormatError("the TBX file has no Chinese or English terms")
-    for lang in sorted(skipped_languages):
-        parsed.warnings.append(f"terms in language {lang!r} were skipped")
+    for lang, count in sorted(skipped_languages.items()):
+        sections = "1 language section" if count == 1 else f"{count} language sections"
+        parsed.warnings.append(
+            f"{sections} in {lang!r} skipped: only Chinese (zh, zh-Hans, zh-Hant…) and English (en…) are imported"
+        )
     names = {ev["source"] for concept in data["concepts"] for ev in concept["evidence"]}
     data["sources"] = [make_source(None, name) for name in sorted(names - {None})]
     return parsed
@@ -123,7 +127,7 @@ def _own_children(node: etree._Element):
             yield child
 
 
-def _read_entry(entry: etree._Element, skipped_languages: set[str]) -> Concept:
+def _read_entry(entry: etree._Element, skipped_languages: dict[str, int]) -> Concept:
     concept = make_concept(id=_concept_id(entry.get("id")))
     sections = []
     for child in _own_children(entry):
@@ -144,7 +148,8 @@ def _read_entry(entry: etree._Element, skipped_languages: set[str]) -> Concept:
         raw_lang = section.get(XML_LANG) or section.get("lang")
         lang = _language(raw_lang)
         if lang is None:
-            skipped_languages.add(raw_lang or "(none)")
+            key = raw_lang or "(none)"
+            skipped_languages[key] = skipped_languages.get(key, 0) + 1
             continue
         _read_section(section, lang, concept, traditional, ids)
     _attach_traditional(concept, traditional, ids)

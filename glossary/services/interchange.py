@@ -79,16 +79,30 @@ class ExportFile:
     data: bytes
     media_type: str
     filename: str
+    concepts: int = 0  # how many concepts it holds
 
 
-def export_file(session: Session, fmt: str, direction: str | None = None, status: str | None = None,
-                name: str | None = None) -> ExportFile:
-    """Export the glossary as ``fmt`` with a download name like ``glossary-csv-approved-2026-11-22.csv``."""
-    raw = export_glossary(export_glossary_data(session, status=status), fmt, direction)
+def export_file(session: Session, fmt: str, direction: str | None = None, status: str | None = None, *,
+                zh_tags: str = "script", doctype: bool = False) -> ExportFile:
+    """Export the glossary as ``fmt`` with a download name like ``glossary-csv-approved-2026-11-22.csv``.
+
+    The name tells apart every file the options make: the OmegaT direction
+    (``glossary-tsv-en-zh-…``), region tags (``…-zh-CN-…``) and a DOCTYPE.
+    """
+    if fmt == "tsv":
+        direction = direction or "zh-en"
+    data = export_glossary_data(session, status=status)
+    raw = export_glossary(data, fmt, direction, zh_tags=zh_tags, doctype=doctype)
     info = FORMATS[fmt]
-    parts = ["glossary", name or (fmt if fmt != "tbx" else "tbx-basic"), status or "all",
-             datetime.now(UTC).strftime("%Y-%m-%d")]
-    return ExportFile(raw, info.media_type, f"{'-'.join(parts)}.{info.extension}")
+    parts = ["glossary", fmt if fmt != "tbx" else "tbx-basic"]
+    if fmt == "tsv":
+        parts.append(direction)
+    if fmt in ("tbx", "tbx3") and zh_tags == "region":
+        parts.append("zh-CN")
+    if fmt == "tbx" and doctype:
+        parts.append("doctype")
+    parts += [status or "all", datetime.now(UTC).strftime("%Y-%m-%d")]
+    return ExportFile(raw, info.media_type, f"{'-'.join(parts)}.{info.extension}", len(data["concepts"]))
 
 
 def _term_data(term: Term) -> dict[str, Any]:

@@ -17,16 +17,16 @@ import secrets
 import time
 from pathlib import Path
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy.exc import OperationalError
-from wtforms import HiddenField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length
 
 from ..extensions import db
-from ..formats import DIRECTIONS, FORMATS, FormatError
+from ..formats import DIRECTIONS, FORMATS, XCS_FILE, FormatError
 from ..models import CONCEPT_STATUSES, ImportJob
 from ..services.import_jobs import (
     create_job,
@@ -40,7 +40,7 @@ from ..services.import_jobs import (
 from ..services.import_plan import OUTCOMES, summarize
 from ..services.import_workers import ImportsBusy, import_workers
 from ..services.interchange import export_file
-from .forms import role_required
+from .access import role_required
 from .import_uploads import DEFAULT_MAX_AGE, PendingUpload, UploadFolder, UploadUnavailable
 
 bp = Blueprint("interchange", __name__)
@@ -50,6 +50,7 @@ ARROWS = {"zh-en": "中文 → English", "en-zh": "English → 中文"}
 EXPORTS = {
     "tbx": ("tbx", None),
     "tbx3": ("tbx3", None),
+    "xlsx": ("xlsx", None),
     "csv": ("csv", None),
     "tsv-zh-en": ("tsv", "zh-en"),
     "tsv-en-zh": ("tsv", "en-zh"),
@@ -79,6 +80,13 @@ class ExportForm(FlaskForm):
             SelectChoice("", "All (for a complete backup)"),
         ],
     )
+    zh_tags = SelectField(
+        "Chinese language tags (TBX)",
+        default="script",
+        choices=[SelectChoice("script", "zh-Hans and zh-Hant (by script)"),
+                 SelectChoice("region", "zh-CN and zh-TW (for tools that want regions)")],
+    )
+    doctype = BooleanField("TBX 2008 with a DOCTYPE (only for a tool that asks for one)")
 
 
 class ImportForm(FlaskForm):
@@ -270,8 +278,14 @@ def export_page():
     if not form.validate():
         return render_template("interchange/export.html", form=form), 400
     fmt, direction = EXPORTS[form.format.data]
-    name = form.format.data if fmt != "tbx" else None
-    download = export_file(db.session, fmt, direction, form.status.data or None, name=name)
+    download = export_file(db.session, fmt, direction, form.status.data or None, zh_tags=form.zh_tags.data,
+                           doctype=form.doctype.data)
     response = current_app.response_class(download.data, content_type=download.media_type)
     response.headers.set("Content-Disposition", "attachment", filename=download.filename)
     return response
+
+
+@bp.get(f"/export/{XCS_FILE.name}")
+def export_xcs():
+    """The XCS our TBX 2008 files name: their data categories and languages (zh-Hans, zh-Hant…)."""
+    return send_file(XCS_FILE, mimetype="application/xml", as_attachment=True, download_name=XCS_FILE.name)

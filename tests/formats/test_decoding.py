@@ -64,5 +64,6 @@ def test_format_names_and_aliases():
 
     assert normalize_format("TBX2008") == "tbx" and normalize_format("omegat") == "tsv"
     assert normalize_format(".json") == "json" and normalize_format("tbx-v3") == "tbx3"
-    with pytest.raises(FormatError, match="unknown format 'xlsx'"):
-        normalize_format("xlsx")
+    assert normalize_format("XLSX") == "xlsx" and normalize_format("excel") == "xlsx"
+    with pytest.raises(FormatError, match="unknown format 'docx'"):
+        normalize_format("docx")

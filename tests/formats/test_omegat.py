@@ -45,18 +45,22 @@ def test_zh_en_entries_as_omegat_sees_them(sample):
     assert ("催产素", "oxytocin") in pairs and ("催產素", "oxytocin") in pairs, "traditional sources match too"
     assert ("缩宫素", "oxytocin") in pairs
     assert ("5羟色胺", "serotonin") in pairs and ("血清素", "serotonin") in pairs
-    assert ("下丘脑垂体肾上腺轴", "hypothalamic-pituitary-adrenal axis") not in pairs, "deprecated terms are no source"
-    assert all(target != "Pitocin" for _, target, _ in entries)
+    comments = {(s, t): c for s, t, c in entries}
+    # A deprecated source term still leads to the right target, and its comment says it is deprecated.
+    deprecated = comments[("下丘脑垂体肾上腺轴", "hypothalamic-pituitary-adrenal axis")]
+    assert deprecated.startswith("source: variant deprecated")
+    assert all(target != "Pitocin" for _, target, _ in entries), "a deprecated term is never offered as target"
     assert not any(source == "tachykinin" or target == "tachykinin" for source, target, _ in entries)
-    comment = dict(((s, t), c) for s, t, c in entries)[("催产素", "oxytocin")]
-    assert "abbr: OT" in comment and "avoid: Pitocin" in comment and "neuroendocrinology" in comment
+    comment = comments[("催产素", "oxytocin")]
+    assert "also: OT [abbreviation admitted] | ocytocin [variant admitted]" in comment
+    assert "avoid: Pitocin" in comment and "domain: neuroendocrinology" in comment
 
 
 def test_en_zh_entries_include_abbreviations(sample):
     entries = read_like_omegat(export_glossary(sample, "tsv", "en-zh"))
     pairs = {(source, target) for source, target, _ in entries}
     assert {("oxytocin", "催产素"), ("OT", "催产素"), ("HPA", "下丘脑-垂体-肾上腺轴"), ("5-HT", "5-羟色胺")} <= pairs
-    assert ("5HT", "5-羟色胺") not in pairs
+    assert all(target != "下丘脑垂体肾上腺轴" for _, target, _ in entries)
 
 
 def test_tabs_newlines_and_leading_hash_survive_as_omegat_reads_them(sample):
@@ -76,21 +80,21 @@ def test_import_groups_lines_by_target_and_recovers_traditional_forms(sample):
         ("en", "oxytocin", "preferred", None),
         ("zh", "催产素", "preferred", "催產素"),
         ("zh", "缩宫素", "admitted", "縮宮素"),
-        ("en", "OT", "preferred", None),  # from the comment, which cannot say "admitted"
+        ("en", "OT", "admitted", None),  # the comment's mark says "admitted"
         ("en", "ocytocin", "admitted", None),
         ("en", "Pitocin", "deprecated", None),
     ]
-    assert len(parsed.concepts) == 4 and parsed.lines == [2, 6, 8, 13]
+    assert len(parsed.concepts) == 4 and parsed.lines == [2, 6, 9, 14]
 
 
 def test_import_en_zh_guesses_direction_and_abbreviations(sample):
     parsed = parse_glossary(export_glossary(sample, "tsv", "en-zh"))
     hpa = parsed.concepts[1]
-    assert [(t["lang"], t["text"], t["kind"]) for t in hpa["terms"]] == [
-        ("zh", "下丘脑-垂体-肾上腺轴", "full"),
-        ("en", "hypothalamic-pituitary-adrenal axis", "full"),
-        ("en", "HPA", "abbreviation"),
-        ("zh", "下丘脑垂体肾上腺轴", "full"),  # "avoid:" in the comment
+    assert [(t["lang"], t["text"], t["kind"], t["status"]) for t in hpa["terms"]] == [
+        ("zh", "下丘脑-垂体-肾上腺轴", "full", "preferred"),
+        ("en", "hypothalamic-pituitary-adrenal axis", "full", "preferred"),
+        ("en", "HPA", "abbreviation", "preferred"),
+        ("zh", "下丘脑垂体肾上腺轴", "variant", "deprecated"),  # "avoid:" in the comment, with its mark
     ]
 
 

@@ -14,7 +14,7 @@ def texts(terms):
 
 
 def test_every_concept_comes_back_as_a_unit_with_its_zh_and_en_terms(sample):
-    store = tbx.tbxfile.parsestring(export_glossary(sample, "tbx"), sourcelanguage="zh", targetlanguage="en")
+    store = tbx.tbxfile.parsestring(export_glossary(sample, "tbx"), sourcelanguage="zh-Hans", targetlanguage="en")
     assert len(store.units) == len(sample["concepts"])
     for unit, concept in zip(store.units, sample["concepts"], strict=True):
         assert unit.getid() == (f"c{concept['id']}" if concept["id"] else "e5")
@@ -29,6 +29,15 @@ def test_every_concept_comes_back_as_a_unit_with_its_zh_and_en_terms(sample):
         ]
 
 
+def test_region_tags_for_tools_that_want_zh_cn_and_zh_tw(sample):
+    raw = export_glossary(sample, "tbx", zh_tags="region")
+    store = tbx.tbxfile.parsestring(raw, sourcelanguage="zh-CN", targetlanguage="en")
+    oxytocin = store.units[0]
+    assert texts(oxytocin.get_source_terms()) == ["催产素", "缩宫素"]
+    assert texts(oxytocin.get_target_terms("zh-TW")) == ["催產素", "縮宮素"]
+    assert b'xml:lang="zh-Hans"' not in raw and b'xml:lang="zh-Hant"' not in raw
+
+
 def test_without_languages_the_first_two_sections_are_zh_and_en(sample):
     store = tbx.tbxfile.parsestring(export_glossary(sample, "tbx"))
     both = [concept for concept in sample["concepts"] if {t["lang"] for t in concept["terms"]} == {"zh", "en"}]
@@ -38,7 +47,7 @@ def test_without_languages_the_first_two_sections_are_zh_and_en(sample):
 
 
 def test_statuses_and_notes_are_visible_to_it(sample):
-    store = tbx.tbxfile.parsestring(export_glossary(sample, "tbx"), sourcelanguage="zh", targetlanguage="en")
+    store = tbx.tbxfile.parsestring(export_glossary(sample, "tbx"), sourcelanguage="zh-Hans", targetlanguage="en")
     oxytocin = store.units[0]
     statuses = {term.text: term.administrative_status for term in oxytocin.get_target_terms()}
     assert statuses == {
