@@ -77,6 +77,13 @@ def load_config(instance_path: Path) -> dict:
         # Large imports run as jobs in threads of the worker process that received them: at most this many
         # at once per process (services/import_jobs.py).
         "IMPORT_WORKERS": import_workers,
+        # Reading uploaded documents (glossary/ingest): a PDF with more pages, or whose text takes longer to
+        # extract, is refused rather than half mined; a .docx that would unpack larger in total, or any of whose
+        # parts unpacks more times larger than it is stored (a zip bomb), is refused before it is unpacked.
+        "INGEST_MAX_PDF_PAGES": _int_env("GLOSSARY_MAX_PDF_PAGES", 300),
+        "INGEST_MAX_PDF_SECONDS": _int_env("GLOSSARY_MAX_PDF_SECONDS", 60),
+        "INGEST_MAX_DOCX_MB": _int_env("GLOSSARY_MAX_DOCX_MB", 200),
+        "INGEST_MAX_ZIP_RATIO": _int_env("GLOSSARY_MAX_ZIP_RATIO", 100),
     }
 
 

@@ -4,10 +4,21 @@ import json
 import subprocess
 import sys
 
+import pytest
 from sqlalchemy import func, select
 
 from glossary.models import Candidate, Evidence, Revision, Source
 from glossary.services.candidates import reject_candidate
+
+from .ingest.documents import (
+    BAD_UPLOADS,
+    LONG_PDF_LIMIT,
+    article_text,
+    build_docx,
+    build_html,
+    build_markdown,
+    build_pdf,
+)
 
 ARTICLE = (
     "研究发现，心房颤动（atrial fibrillation，AF）是最常见的心律失常。\n"
@@ -120,16 +131,18 @@ def test_legacy_encodings_are_mined(runner, db, tmp_path):
     assert db.session.scalar(select(Candidate).where(Candidate.abbr == "CRP")).zh == "C反應蛋白"
 
 
-def test_empty_or_binary_file_stops_the_run_with_nothing_written(runner, db, tmp_path):
+def test_empty_or_binary_files_are_reported_and_the_others_mined(runner, db, tmp_path):
     good = write(tmp_path, "good.txt", ARTICLE.encode())
     empty = write(tmp_path, "empty.txt", b"")
     binary = write(tmp_path, "scan.pdf.txt", b"%PDF-1.7\n\x00\x01\x02binary")
     result = runner.invoke(args=["mine", good, empty, binary])
-    assert result.exit_code != 0
+    assert result.exit_code != 0  # something was refused
     assert "empty.txt: the file is empty" in result.output
     assert "scan.pdf.txt" in result.output and "Traceback" not in result.output
-    assert "nothing was mined" in result.output
-    assert count(db, Source) == 0 and count(db, Candidate) == 0
+    assert "2 file(s) refused, the others mined:" in result.output
+    assert db.session.scalars(select(Source.filename)).all() == ["good.txt"] and count(db, Candidate) > 0
+    alone = runner.invoke(args=["mine", empty])
+    assert alone.exit_code != 0 and "nothing was mined" in alone.output
 
 
 def test_large_file_is_mined(runner, db, tmp_path):
@@ -139,3 +152,60 @@ def test_large_file_is_mined(runner, db, tmp_path):
     af = db.session.scalar(select(Candidate).where(Candidate.abbr == "AF"))
     assert af.count == 5_000
     assert 0 < len(af.evidence) <= 20  # a few sentences to review, the count keeps the total
+
+
+def test_pdf_word_markdown_and_html_are_mined_with_pages(runner, db, tmp_path):
+    built = build_pdf(columns=2, page_height=160)
+    files = [write(tmp_path, "review.pdf", built.data), write(tmp_path, "notes.docx", build_docx()),
+             write(tmp_path, "article.md", build_markdown().encode()),
+             write(tmp_path, "saved.html", build_html().encode())]
+    result = runner.invoke(args=["mine", *files])
+    assert result.exit_code == 0, result.output
+    assert "4 of 4 files mined" in result.output
+    kinds = {source.filename: (source.kind, source.pages) for source in db.session.scalars(select(Source))}
+    pages = len({page for page, _ in built.lines})
+    assert kinds == {"review.pdf": ("pdf", pages), "notes.docx": ("docx", None),
+                     "article.md": ("markdown", None), "saved.html": ("html", None)}
+    pdf_pages = {e.page for e in db.session.scalars(select(Evidence).join(Source).where(Source.kind == "pdf"))}
+    assert len(pdf_pages) >= 2 and pdf_pages <= set(range(1, pages + 1))
+    assert {e.page for e in db.session.scalars(select(Evidence).join(Source).where(Source.kind != "pdf"))} == {None}
+
+
+def test_dry_run_reads_a_pdf_as_its_text(runner, tmp_path):
+    from_pdf = runner.invoke(args=["mine", "--dry-run", write(tmp_path, "a.pdf", build_pdf(columns=2).data)])
+    from_text = runner.invoke(args=["mine", "--dry-run", write(tmp_path, "a.txt", article_text().encode())])
+    assert from_pdf.exit_code == from_text.exit_code == 0
+
+    def pairs(output: str) -> set[tuple[str, str, str]]:
+        return {(row["zh"], row["en"], row["abbr"]) for row in map(json.loads, output.splitlines())}
+
+    assert pairs(from_pdf.stdout) == pairs(from_text.stdout) and len(pairs(from_text.stdout)) >= 6
+    pages = {source["page"] for row in map(json.loads, from_pdf.stdout.splitlines()) for source in row["sources"]}
+    assert pages == {1, 2}
+    assert all("page" not in source for row in map(json.loads, from_text.stdout.splitlines())
+               for source in row["sources"])
+
+
+def test_dry_run_offsets_point_into_the_markdown_as_written(runner, tmp_path):
+    markdown = build_markdown()
+    result = runner.invoke(args=["mine", "--dry-run", write(tmp_path, "a.md", markdown.encode())])
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    oxytocin = next(row for row in rows if row["en"] == "oxytocin")
+    (source,) = oxytocin["sources"]
+    span = markdown[source["start"]:source["end"]]
+    assert source["file"].endswith("a.md") and span.startswith("催产素") and "*oxytocin*" in span
+
+
+@pytest.mark.parametrize(("filename", "build", "reason"), BAD_UPLOADS, ids=[case[0] for case in BAD_UPLOADS])
+def test_bad_documents_stop_the_run_with_the_reason(app, runner, db, tmp_path, filename, build, reason):
+    app.config["INGEST_MAX_PDF_PAGES"] = LONG_PDF_LIMIT
+    bad = write(tmp_path, filename, build())
+    result = runner.invoke(args=["mine", bad])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert f"{filename}: " in result.output and reason in result.output and "nothing was mined" in result.output
+    assert count(db, Source) == count(db, Candidate) == count(db, Evidence) == 0
+    # Beside a good file, as on the page and in the API: the good one is mined, the run still fails.
+    good = write(tmp_path, "good.txt", ARTICLE.encode())
+    mixed = runner.invoke(args=["mine", good, bad])
+    assert mixed.exit_code != 0 and f"{filename}: " in mixed.output and "the others mined" in mixed.output
+    assert db.session.scalars(select(Source.filename)).all() == ["good.txt"]

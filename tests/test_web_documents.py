@@ -9,6 +9,15 @@ from sqlalchemy import func, select
 
 from glossary.models import Candidate, Evidence, Source
 
+from .ingest.documents import (
+    BAD_UPLOADS,
+    LONG_PDF_LIMIT,
+    article_text,
+    build_docx,
+    build_html,
+    build_markdown,
+    build_pdf,
+)
 from .test_web_support import logged_in
 
 ARTICLE = (" 褪黑素与睡眠节律\n"
@@ -42,7 +51,7 @@ def test_upload_mines_into_the_queue_and_lists_the_source(db, curator):
     assert source.filename == "sleep.txt" and source.title == "褪黑素与睡眠节律"
     page = curator.get("/documents").get_data(as_text=True)
     assert "褪黑素与睡眠节律" in page and f"/review?source={source.id}" in page
-    assert "sleep.txt: 3 candidates, 3 waiting for review." in page
+    assert f"sleep.txt (text, {len(ARTICLE)} characters): 3 candidates, 3 waiting for review." in page
     queue = curator.get(f"/review?source={source.id}").get_data(as_text=True)
     assert "suprachiasmatic nucleus" in queue and "<mark>松果体</mark>" in queue
 
@@ -113,3 +122,39 @@ def test_rejected_candidates_stay_rejected_after_re_mining(db, curator):
     queue = curator.get("/review").get_data(as_text=True).split('id="queue"')[1]
     assert '<span class="en" lang="en">polysomnography</span>' in queue
     assert '<span class="en" lang="en">pineal gland</span>' not in queue
+
+
+def test_several_types_at_once_and_the_source_list_shows_type_pages_and_characters(db, curator):
+    built = build_pdf(columns=2)
+    response = upload(curator, ("review.pdf", built.data), ("notes.docx", build_docx()),
+                      ("article.md", build_markdown().encode()), ("saved.html", build_html().encode()))
+    assert response.status_code == 302
+    sources = {source.kind: source for source in db.session.scalars(select(Source))}
+    assert set(sources) == {"pdf", "docx", "markdown", "html"}
+    assert sources["pdf"].pages == len({page for page, _ in built.lines}) >= 2
+    assert sources["docx"].pages is None and sources["html"].characters == len(article_text().strip())
+    page = curator.get("/documents").get_data(as_text=True)
+    assert "review.pdf (PDF, 2 pages, " in page and "saved.html (HTML, " in page
+    for source in sources.values():
+        row = page[page.index(f"/review?source={source.id}") - 1500:page.index(f"/review?source={source.id}")]
+        kind = row[row.rindex('class="source-kind">'):]
+        assert {"pdf": ">PDF<", "docx": ">Word<", "markdown": ">Markdown<", "html": ">HTML<"}[source.kind] in kind
+        assert f'class="source-characters">{source.characters:,}<' in kind
+        assert f'class="source-pages">{source.pages or "—"}<' in kind
+
+
+def test_the_page_accepts_the_new_types(db, curator):
+    page = curator.get("/documents").get_data(as_text=True)
+    assert 'accept=".pdf,.docx,.md,.markdown,.html,.htm,.txt"' in page and 'id="drop-zone"' in page
+
+
+@pytest.mark.parametrize(("filename", "build", "reason"), BAD_UPLOADS, ids=[case[0] for case in BAD_UPLOADS])
+def test_bad_documents_say_why_and_store_nothing(app, db, curator, filename, build, reason):
+    app.config["INGEST_MAX_PDF_PAGES"] = LONG_PDF_LIMIT
+    response = upload(curator, (filename, build()), json=True)
+    assert response.status_code == 422
+    (result,) = response.get_json()["results"]
+    assert not result["ok"] and result["message"].startswith(f"{filename}: ") and reason in result["message"]
+    page = upload(curator, (filename, build()))
+    assert page.status_code == 422 and reason in page.get_data(as_text=True)
+    assert count(db, Source) == count(db, Candidate) == count(db, Evidence) == 0

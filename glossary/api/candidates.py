@@ -37,7 +37,7 @@ def candidate_document(candidate: Candidate) -> dict[str, Any]:
         "concept_id": candidate.concept_id,
         "evidence": [
             {"source": e.source.filename if e.source else None, "sentence": e.sentence,
-             "start": e.start, "end": e.end}
+             "start": e.start, "end": e.end, "page": e.page}
             for e in candidate.evidence[:EVIDENCE_SHOWN]
         ],
         "rationale": clean_rationale(candidate.rationale),

@@ -2,11 +2,16 @@
 
     flask --app app mine [--dry-run] [--format jsonl|table] FILE...
 
-With ``--dry-run`` it prints the candidates (one JSON object a line, or a
-table) and touches no database. Otherwise it records the sources, the
-evidence and the new candidates, idempotently, and commits once. Every file is
-read first: an empty, binary or undecodable one stops the run with nothing
-written. On a terminal, progress goes to standard error file by file.
+FILE is a PDF with a text layer, a Word ``.docx``, Markdown, HTML or plain
+text, told apart by its bytes (:mod:`glossary.ingest`, as the page and the
+API read them). With ``--dry-run`` it prints the candidates (one JSON object
+a line, or a table) and touches no database. Otherwise it records the
+sources, the evidence (with its page, for a PDF) and the new candidates,
+idempotently, and commits once. Every file is read first, as the page and
+the API read them: a refused one (scanned or encrypted PDF, ``.doc``, zip
+bomb, empty or binary…) is reported with its reason and the others are
+mined; the command then exits with status 1. On a terminal, progress goes to standard
+error file by file.
 """
 
 from __future__ import annotations
@@ -20,10 +25,10 @@ from flask import Flask
 from sqlalchemy.exc import OperationalError
 
 from ..database import is_busy
-from ..errors import ServiceError, ValidationFailed
+from ..errors import ServiceError
 from ..extensions import db
 from ..mining import Candidate as MinedCandidate
-from ..services.mining import mine_documents, mine_documents_dry, read_documents
+from ..services.mining import mine_documents, mine_documents_dry, read_each
 
 
 def register(app: Flask) -> None:
@@ -34,21 +39,22 @@ def register(app: Flask) -> None:
     @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True,
                   help="How --dry-run prints the candidates.")  # fmt: skip
     def mine_command(files: tuple[Path, ...], dry_run: bool, fmt: str) -> None:
-        """Mine FILE... (plain-text articles) for bilingual term pairs and abbreviations."""
+        """Mine FILE... (PDF, .docx, .md, .html or .txt articles) for bilingual term pairs and abbreviations."""
         progress = _progress()
         loaded = []
         for number, path in enumerate(files, 1):
-            progress(f"reading {number}/{len(files)}: {path}")
+            progress(f"loading {number}/{len(files)}: {path}")
             loaded.append((str(path), path.read_bytes()))
-        try:
-            documents = read_documents(loaded)
-        except ValidationFailed as error:
-            for problem in error.details.get("files", [error.message]):
-                click.echo(f"error: {problem}", err=True)
-            raise click.ClickException("nothing was mined.") from error
+        progress(f"reading {len(loaded)} file(s)…")
+        documents, refused = read_each(loaded)  # as the page and the API: readable files are mined
+        for item in refused:
+            click.echo(f"error: {item['message']}", err=True)
+        if not documents:
+            raise click.ClickException("nothing was mined.")
         if dry_run:
             progress(f"mining {len(documents)} file(s)…")
             _print_candidates(mine_documents_dry(documents), fmt)
+            _refused_exit(refused)
             return
         try:
             report = mine_documents(db.session, documents, progress=progress)
@@ -68,6 +74,14 @@ def register(app: Flask) -> None:
         for file_report in report.files:
             click.echo(file_report.describe())
         click.echo(report.summary())
+        _refused_exit(refused)
+
+
+def _refused_exit(refused: list[dict[str, str]]) -> None:
+    """The readable files were mined; a refused one still makes the command fail (exit status 1)."""
+    if refused:
+        names = ", ".join(item["filename"] for item in refused)
+        raise click.ClickException(f"{len(refused)} file(s) refused, the others mined: {names}.")
 
 
 def _progress():

@@ -1,8 +1,10 @@
 """Uploaded documents: mining what curators upload, and the list of sources.
 
-Each upload is read on its own, so an empty, binary or undecodable file is
-refused with its reason and stores nothing, while the readable ones in the
-same upload are mined together (evidence crosses documents).
+Each upload is read on its own (PDF, Word, Markdown, HTML or text, by
+:mod:`glossary.ingest`), so a refused file (scanned or encrypted PDF, a
+``.doc``, a zip bomb, binary or empty input…) is answered with its reason and
+stores nothing, while the readable ones in the same upload are mined together
+(evidence crosses documents).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import ValidationFailed
 from ..models import Candidate, Evidence, Source, User
-from .mining import DocumentText, mine_documents, read_documents
+from .mining import DocumentText, mine_documents, read_each
 
 
 @dataclass
@@ -41,6 +43,20 @@ class UploadResult:
     ok: bool
     message: str
     source_id: int | None = None
+    code: str | None = None  # why a file was refused, in one word (the reader's code)
+
+
+KIND_NAMES = {"pdf": "PDF", "docx": "Word", "markdown": "Markdown", "html": "HTML", "text": "text"}
+
+
+def describe_read(kind: str, pages: int | None, characters: int | None) -> str:
+    """What was read, for people: ``PDF, 12 pages, 34,567 characters``."""
+    parts = [KIND_NAMES.get(kind, kind)]
+    if pages:
+        parts.append(f"{pages} page{'' if pages == 1 else 's'}")
+    if characters is not None:
+        parts.append(f"{characters:,} characters")
+    return ", ".join(parts)
 
 
 def _summaries(session: Session, sources: list[Source]) -> list[SourceSummary]:
@@ -70,16 +86,15 @@ def mine_uploads(session: Session, files: list[tuple[str, bytes]],
                  actor: User | None = None) -> list[UploadResult]:
     """Mine uploaded ``(filename, bytes)``: one result per file, in the order given."""
     if not files:
-        raise ValidationFailed("Choose at least one .txt file to upload.")
+        raise ValidationFailed("Choose at least one file to upload (PDF, .docx, .md, .html or .txt).")
     results: list[UploadResult | None] = []
     readable: list[tuple[int, DocumentText]] = []
     for name, data in files:
-        try:
-            (document,) = read_documents([(name, data)])
-        except ValidationFailed as exc:
-            results.append(UploadResult(name, False, exc.message))
+        documents, refused = read_each([(name, data)])
+        if refused:
+            results.append(UploadResult(name, False, refused[0]["message"], code=refused[0]["code"]))
             continue
-        readable.append((len(results), document))
+        readable.append((len(results), documents[0]))
         results.append(None)
     known = {document.sha256 for _, document in readable if _source_of(session, document)}
     mine_documents(session, [document for _, document in readable], actor=actor)
@@ -90,6 +105,7 @@ def mine_uploads(session: Session, files: list[tuple[str, bytes]],
             message = f"{document.name}: already mined; {summary.waiting} of its candidates await review."
         else:
             plural = "" if summary.total == 1 else "s"
-            message = f"{document.name}: {summary.total} candidate{plural}, {summary.waiting} waiting for review."
+            message = (f"{document.name} ({describe_read(document.kind, document.pages, len(document.text))}): "
+                       f"{summary.total} candidate{plural}, {summary.waiting} waiting for review.")
         results[index] = UploadResult(document.name, True, message, source.id)
     return [result for result in results if result is not None]

@@ -23,13 +23,15 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
+from flask import current_app, has_app_context
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from ..errors import Conflict, ValidationFailed
+from ..ingest import DocumentLimits, ReadDocument, read_document
 from ..mining import Candidate as MinedCandidate
-from ..mining import UnreadableDocument, decode_with_encoding, mine_texts
+from ..mining import UnreadableDocument, mine_texts
 from ..models import Candidate, Concept, Evidence, Source, Term, User
 from ..textkeys import drop_invisible
 from .candidates import candidate_dedupe_key
@@ -46,16 +48,37 @@ INSERT_BATCH = 1000
 
 @dataclass
 class DocumentText:
-    """One file, read: its name as given, bytes, decoded text and encoding."""
+    """One file, read: its name as given, its bytes, and what the reader made of them.
+
+    ``text`` is what the miner reads; ``read`` maps its offsets back to the
+    original (Markdown, HTML) and to pages (PDF). Without ``read`` (a text
+    built in code) the text is its own original and has no pages.
+    """
 
     name: str
     data: bytes
     text: str
-    encoding: str
+    encoding: str | None
+    read: ReadDocument | None = None
 
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def kind(self) -> str:
+        return self.read.kind if self.read else "text"
+
+    @property
+    def pages(self) -> int | None:
+        return self.read.pages if self.read else None
+
+    def locate(self, start: int, end: int) -> tuple[int, int, int | None]:
+        """``text[start:end]`` as stored evidence: its span in the original, and its page."""
+        if self.read is None:
+            return start, end, None
+        original_start, original_end = self.read.original_span(start, end)
+        return original_start, original_end, self.read.page_at(start)
 
 
 @dataclass
@@ -67,6 +90,13 @@ class FileReport:
     candidates: int = 0
     new_candidates: int = 0
     evidence: int = 0
+    kind: str = "text"  # what the reader took the file for: pdf, docx, markdown, html, text
+    pages: int | None = None
+    characters: int = 0
+
+    @classmethod
+    def of(cls, document: DocumentText, status: str) -> FileReport:
+        return cls(document.name, status, kind=document.kind, pages=document.pages, characters=len(document.text))
 
     def describe(self) -> str:
         if self.status == "already mined":
@@ -91,24 +121,68 @@ class MiningReport:
                 "not proposed again")
 
 
-def read_documents(files: list[tuple[str, bytes]]) -> list[DocumentText]:
-    """Decode every file first; any unreadable one refuses the batch, naming each bad file."""
-    documents, problems = [], []
+def document_limits() -> DocumentLimits:
+    """The reading limits the app is configured with (``INGEST_*``), or the defaults outside an app."""
+    return DocumentLimits.from_config(current_app.config) if has_app_context() else DocumentLimits()
+
+
+def read_each(
+    files: list[tuple[str, bytes]], limits: DocumentLimits | None = None
+) -> tuple[list[DocumentText], list[dict[str, str]]]:
+    """Read every file (PDF, Word, Markdown, HTML, text) on its own: the readable documents, and each
+    refused file as ``{filename, code, reason, message}`` (``code``: the reader's one word for why).
+
+    This is the upload policy of every door: the readable files are mined, the
+    refused ones are reported, each with its reason.
+    """
+    limits = limits or document_limits()
+    documents: list[DocumentText] = []
+    refused: list[dict[str, str]] = []
     for name, data in files:
         try:
-            text, encoding = decode_with_encoding(data, name)
+            read = read_document(data, name, limits)
         except UnreadableDocument as error:
-            problems.append(str(error))
+            refused.append({"filename": name, "code": getattr(error, "code", "unreadable"), "reason": error.reason,
+                            "message": str(error)})
             continue
-        documents.append(DocumentText(name, data, text, encoding))
-    if problems:
-        raise ValidationFailed("; ".join(problems), details={"files": problems})
+        documents.append(DocumentText(name, data, read.text, read.encoding, read))
+    return documents, refused
+
+
+def refusal(refused: list[dict[str, str]]) -> ValidationFailed:
+    """The error for files none of which could be read: each named with its reason."""
+    problems = [item["message"] for item in refused]
+    return ValidationFailed("; ".join(problems), details={
+        "files": problems,
+        "refused": [{key: item[key] for key in ("filename", "code", "reason")} for item in refused],
+    })
+
+
+def read_documents(files: list[tuple[str, bytes]], limits: DocumentLimits | None = None) -> list[DocumentText]:
+    """Read every file; any refused one refuses the batch, naming each (see :func:`refusal`)."""
+    documents, refused = read_each(files, limits)
+    if refused:
+        raise refusal(refused)
     return documents
 
 
 def mine_documents_dry(documents: list[DocumentText]) -> list[MinedCandidate]:
-    """Mine without touching the database: what ``--dry-run`` prints."""
-    return mine_texts([(document.name, document.text) for document in documents])
+    """Mine without touching the database: what ``--dry-run`` prints.
+
+    Each source's offsets are given as they would be stored (in the original
+    Markdown or HTML), with ``page`` for a PDF.
+    """
+    keys = [str(index) for index in range(len(documents))]  # names may repeat; positions do not
+    mined = mine_texts([(key, document.text) for key, document in zip(keys, documents, strict=True)])
+    by_key = dict(zip(keys, documents, strict=True))
+    for proposal in mined:
+        for found in proposal.sources:
+            document = by_key[found["file"]]
+            found["file"] = document.name
+            found["start"], found["end"], page = document.locate(found["start"], found["end"])
+            if page is not None:
+                found["page"] = page
+    return mined
 
 
 def approved_term_pairs(session: Session) -> list[tuple[str, str]]:
@@ -170,7 +244,7 @@ def _unmined(session: Session, documents: list[DocumentText], report: MiningRepo
     fresh: list[DocumentText] = []
     for document in documents:
         if document.sha256 in stored:
-            report.files.append(FileReport(document.name, "already mined"))
+            report.files.append(FileReport.of(document, "already mined"))
             say(f"{document.name}: already mined")
             continue
         stored.add(document.sha256)
@@ -192,9 +266,10 @@ def _store(session: Session, documents: dict[str, DocumentText], mined: list[Min
            report: MiningReport, actor: User | None) -> None:
     """The write burst: sources, candidates (looked up in bulk), evidence (inserted in batches), revisions."""
     sources = {key: Source(filename=_base_name(document.name)[:255], title=_title(document.text),
-                           sha256=document.sha256, encoding=document.encoding, size=len(document.data))
+                           sha256=document.sha256, encoding=document.encoding, size=len(document.data),
+                           kind=document.kind, pages=document.pages, characters=len(document.text))
                for key, document in documents.items()}
-    per_file = {key: FileReport(document.name, "mined") for key, document in documents.items()}
+    per_file = {key: FileReport.of(document, "mined") for key, document in documents.items()}
     session.add_all(sources.values())
     try:
         session.flush()
@@ -236,7 +311,7 @@ def _store(session: Session, documents: dict[str, DocumentText], mined: list[Min
         session.add_all(batch)
         session.flush()  # the new candidates' ids, for their evidence
     evidence = [row for candidate, proposal in kept
-                for row in _evidence_rows(candidate, proposal, sources, per_file)]
+                for row in _evidence_rows(candidate, proposal, sources, documents, per_file)]
     for batch in _batches(evidence):
         session.execute(insert(Evidence), batch)
     session.flush()
@@ -260,8 +335,12 @@ def _candidates_by_key(session: Session, keys: set[str]) -> dict[str, Candidate]
 
 
 def _evidence_rows(candidate: Candidate, proposal: MinedCandidate, sources: dict[str, Source],
-                   per_file: dict[str, FileReport]) -> list[dict]:
-    """The proposal's evidence sentences as rows, at most ``MAX_EVIDENCE_PER_SOURCE`` a file."""
+                   documents: dict[str, DocumentText], per_file: dict[str, FileReport]) -> list[dict]:
+    """The proposal's evidence sentences as rows, at most ``MAX_EVIDENCE_PER_SOURCE`` a file.
+
+    Offsets are stored in the file's original text (the Markdown or HTML as
+    written), with the page a PDF printed the sentence on.
+    """
     term = (proposal.zh or proposal.en)[:1000]
     rows, kept = [], {}
     for found in proposal.sources:
@@ -269,8 +348,9 @@ def _evidence_rows(candidate: Candidate, proposal: MinedCandidate, sources: dict
         kept[name] = kept.get(name, 0) + 1
         if kept[name] > MAX_EVIDENCE_PER_SOURCE:
             continue
+        start, end, page = documents[name].locate(found["start"], found["end"])
         rows.append({"source_id": sources[name].id, "candidate_id": candidate.id, "concept_id": candidate.concept_id,
-                     "term": term, "sentence": found["sentence"], "start": found["start"], "end": found["end"]})
+                     "term": term, "sentence": found["sentence"], "start": start, "end": end, "page": page})
         per_file[name].evidence += 1
     return rows
 

@@ -1,5 +1,6 @@
-// Documents page: send the chosen files one at a time and show each one's progress
-// (uploading, then mining, then the result). Without script the form posts them all at once.
+// Documents page: send the chosen or dropped files one at a time and show each one's progress
+// (uploading, then reading and mining, then the result or the reason it was refused).
+// Without script the form posts them all at once.
 (function () {
   "use strict";
   var form = document.getElementById("upload-form");
@@ -57,8 +58,8 @@
         view.state.textContent = "uploading";
       };
       xhr.upload.onload = function () {
-        view.bar.removeAttribute("value");  // indeterminate while the server mines
-        view.state.textContent = "mining…";
+        view.bar.removeAttribute("value");  // indeterminate while the server reads and mines
+        view.state.textContent = "reading and mining…";
       };
       xhr.onload = function () {
         var result = xhr.response && xhr.response.results && xhr.response.results[0];
@@ -81,11 +82,13 @@
       });
   }
 
-  form.addEventListener("submit", function (event) {
-    var files = Array.prototype.slice.call(input.files || []);
-    if (!files.length) { return; }
-    event.preventDefault();
+  var busy = false;
+
+  function uploadAll(files) {
+    if (!files.length || busy) { return; }
+    busy = true;
     button.disabled = true;
+    form.dataset.state = "busy";
     list.textContent = "";
     var views = files.map(row);
     files.reduce(function (chain, file, index) {
@@ -93,9 +96,37 @@
     }, Promise.resolve())
       .then(refreshSources)
       .finally(function () {
+        busy = false;
         button.disabled = false;
         input.value = "";
         form.dataset.state = "done";
       });
+  }
+
+  form.addEventListener("submit", function (event) {
+    var files = Array.prototype.slice.call(input.files || []);
+    if (!files.length) { return; }
+    event.preventDefault();
+    uploadAll(files);
+  });
+
+  // Files dropped anywhere on the form are uploaded at once, like chosen ones.
+  var zone = document.getElementById("drop-zone") || form;
+  ["dragenter", "dragover"].forEach(function (name) {
+    form.addEventListener(name, function (event) {
+      if (!event.dataTransfer || Array.prototype.indexOf.call(event.dataTransfer.types, "Files") < 0) { return; }
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "copy";
+      zone.classList.add("dragging");
+    });
+  });
+  form.addEventListener("dragleave", function (event) {
+    if (!form.contains(event.relatedTarget)) { zone.classList.remove("dragging"); }
+  });
+  form.addEventListener("drop", function (event) {
+    zone.classList.remove("dragging");
+    if (!event.dataTransfer || !event.dataTransfer.files.length) { return; }
+    event.preventDefault();
+    uploadAll(Array.prototype.slice.call(event.dataTransfer.files));
   });
 }());

@@ -1,8 +1,9 @@
-"""Documents: upload .txt articles to mine, and the list of sources with their candidates.
+"""Documents: upload articles (PDF, Word, Markdown, HTML, text) to mine, and the list of sources.
 
-The page's script sends one file per request and asks for JSON, to show each
-file's progress; without script the form posts every file at once and the
-answers come back as messages on the page.
+The page's script takes files chosen or dropped on the page, sends one file
+per request and asks for JSON, to show each file's progress; without script
+the form posts every file at once and the answers come back as messages on
+the page.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_login import current_user
 
 from ..extensions import db
-from ..services.documents import list_sources, mine_uploads
-from .forms import UploadForm, role_required
+from ..ingest import ACCEPTED_SUFFIXES
+from ..services.documents import describe_read, list_sources, mine_uploads
+from .access import role_required
+from .forms import UploadForm
 
 bp = Blueprint("documents", __name__)
 
@@ -24,7 +27,12 @@ def _wants_json() -> bool:
 @bp.get("/documents")
 @role_required("curator")
 def index():
-    return render_template("documents/index.html", form=UploadForm(), sources=list_sources(db.session))
+    return _page()
+
+
+def _page():
+    return render_template("documents/index.html", form=UploadForm(), sources=list_sources(db.session),
+                           accept=",".join(ACCEPTED_SUFFIXES), describe_read=describe_read)
 
 
 @bp.post("/documents")
@@ -37,11 +45,11 @@ def upload():
     mined = any(result.ok for result in results)
     if _wants_json():
         return jsonify({"results": [
-            {"filename": r.filename, "ok": r.ok, "message": r.message, "source_id": r.source_id,
+            {"filename": r.filename, "ok": r.ok, "message": r.message, "source_id": r.source_id, "code": r.code,
              "review_url": url_for("review.queue", source=r.source_id) if r.ok else None}
             for r in results]}), 200 if mined else 422
     for result in results:
         flash(result.message, "success" if result.ok else "error")
     if not mined:
-        return render_template("documents/index.html", form=UploadForm(), sources=list_sources(db.session)), 422
+        return _page(), 422
     return redirect(url_for(".index"))
