@@ -78,17 +78,20 @@ def test_check_page_shows_the_report_with_highlights(client, glossary):
     assert 'name="text"' in page_text(client.get("/check"))
     draft = "HPA 升高。下丘脑-垂体-肾上腺轴（HPA）与 <b>应激</b> 有关，HPA 激活；IL-6 升高。"
     html = page_text(client.post("/check", data={"text": draft}))
-    assert "2 issues" in html
+    assert "2 items" in html
     assert "before its definition" in html and "never defined" in html
-    assert re.search(r'<mark class="issue issue-used_before_definition"[^>]*><a href="#issue-1">HPA</a></mark>',
-                     html)
-    assert '<a href="#issue-2">IL-6</a>' in html
+    # each item links to its marked place, and each mark back to its item
+    assert '<a class="goto" href="#at-0-3">line 1, column 1</a>' in html
+    assert re.search(r'<mark id="at-0-3" class="place severity-error"[^>]*><a href="#item-1">HPA</a></mark>', html)
+    assert '<a href="#item-2">IL-6</a>' in html
     assert "&lt;b&gt;应激&lt;/b&gt;" in html and "<b>" not in html
 
 
 def test_check_page_clean_draft_and_too_long(client, glossary):
     assert "No abbreviation issues" in page_text(client.post("/check", data={"text": "没有缩写。"}))
-    assert "check it in parts" in page_text(client.post("/check", data={"text": "字" * 200_001}))
+    too_long = client.post("/check", data={"text": "字" * 200_001})
+    assert too_long.status_code == 413 and too_long.mimetype == "text/html"
+    assert "check it in parts" in too_long.get_data(as_text=True)
 
 
 def test_check_is_in_the_navigation(client):

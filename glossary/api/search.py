@@ -12,7 +12,7 @@ from ..search import (
     MAX_LOOKUP_TERMS,
     MAX_QUERY_LENGTH,
     annotate_text,
-    check_abbreviations,
+    check_draft,
     concept_document,
     expand_abbreviation,
     lookup_terms,
@@ -52,7 +52,7 @@ def _search_page(query: str, lang: str | None, limit: int, offset: int) -> dict:
         "match": {"kind": hit.match_kind, "field": hit.field, "score": hit.score,
                   "term": hit.matched_term.text if hit.matched_term is not None else None},
     } for hit in page.results]
-    return {"results": results, "total": page.total}
+    return {"results": results, "total": page.total, "in_query": page.in_query}
 
 
 @bp.get("/abbreviations/<path:abbr>")
@@ -72,7 +72,10 @@ def lookup():
                            code="too_many_terms", status=413)
     if any(len(t) > 500 for t in terms):
         raise ServiceError("A term is at most 500 characters.", code="bad_request")
-    results = lookup_terms(db.session, terms)
+    fuzzy = json_body().get("fuzzy", False)
+    if not isinstance(fuzzy, bool):
+        raise ServiceError("fuzzy must be true or false.", code="bad_request")
+    results = lookup_terms(db.session, terms, fuzzy=fuzzy)
     return {"results": results, "total": len(results)}
 
 
@@ -86,5 +89,4 @@ def annotate():
 @bp.post("/check")
 def check():
     text = text_field(json_body(), "text", max_length=MAX_CHECK_CHARS)
-    results = check_abbreviations(db.session, text)
-    return {"results": results, "total": len(results)}
+    return check_draft(db.session, text)

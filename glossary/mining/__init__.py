@@ -25,6 +25,10 @@ stages run in this order::
 * candidates: merged, with confidence, alternatives and evidence
   (:mod:`.candidates`).
 
+``read_definitions`` (:mod:`.definitions`) gives a draft's definitions as the
+extract stage reads them, with offsets into the draft as written: the writer's
+check reads definitions with the miner's grammar, not a second one.
+
 ``mine_files`` and ``mine_texts`` run all the stages; evidence is pooled across the
 documents given together, so mining a set of articles at once is better than
 one at a time.
@@ -39,11 +43,13 @@ from pathlib import Path
 from .abbreviations import abbreviation_fits, find_full_form, looks_like_abbreviation
 from .candidates import Candidate, mine_texts
 from .cleanup import CleanText, clean_text
+from .definitions import Definition, read_definitions
 from .reading import UnreadableDocument, decode_document, decode_with_encoding
 
 __all__ = [
     "Candidate",
     "CleanText",
+    "Definition",
     "UnreadableDocument",
     "abbreviation_fits",
     "clean_text",
@@ -52,6 +58,7 @@ __all__ = [
     "looks_like_abbreviation",
     "mine_files",
     "mine_texts",
+    "read_definitions",
     "read_document",
 ]
 

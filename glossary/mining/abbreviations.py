@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 
-from .textforms import CJK, GREEK, GREEK_NAMES, ROMAN
+from ..text import looks_like_abbreviation  # the one predicate every door asks
+from .textforms import CJK, GREEK, GREEK_NAMES
 
 __all__ = [
     "abbreviation_fits",
@@ -32,18 +33,11 @@ GREEK_TO_LATIN = {letter: name[0] for name, letter in GREEK_NAMES.items()}
 _GREEK_NAME_RE = re.compile(
     r"(?<![a-z])(" + "|".join(sorted(GREEK_NAMES, key=len, reverse=True)) + r")(?![a-z])", re.IGNORECASE
 )
-ABBREVIATION_CHARS = re.compile(f"^[A-Za-z0-9{GREEK}][A-Za-z0-9{GREEK}{ROMAN}\\-/+&.]*$")
-GLUED_WORDS = re.compile(r"[A-Z][a-z]{3,}")  # Title/Abstract: two words, not an abbreviation
 MAX_FULL_FORM_WORDS = 12
 STOP_WORDS = frozenset(
     "a an the and or of in on for to with by from as at is are was were be this that these "
     "those which who we our its their it has have had not".split()
 )
-# Two-letter words that a capital at the start of a sentence would make look like Th or Ig.
-SHORT_WORDS = STOP_WORDS | frozenset("am do go he if me my no so up us".split())
-# A last hyphenated part that is an ordinary lower-case word names a kind of thing, so the
-# whole is a name, not a short form: GCC-box, ERE-element, AT-rich, W2-site.
-WORD_SUFFIX = re.compile(r"[-\u2010\u2011\u2013]([a-z]{3,})$")
 # A Latin short form with a Chinese head noun of its full form: NKT细胞 for natural killer T cell.
 CHINESE_HEADED = re.compile(f"^([A-Za-z0-9{GREEK}][A-Za-z0-9{GREEK}\\-]{{0,9}})([{CJK}]{{1,3}})$")
 ROMAN_VALUES = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
@@ -56,50 +50,6 @@ SPELLED_NUMBERS = {
 }  # fmt: skip
 # Multiplying prefixes count only where they start a word: trisphosphate, tetrahydro…
 NUMBER_PREFIX = re.compile(r"(?<![a-z])(mono|bis|tris|tri|tetra|penta|hexa|hepta|octa|nona|deca)(?=[a-z])")
-
-
-def looks_like_abbreviation(token: str, full: str = "") -> bool:
-    """True for tokens written like abbreviations: ``HPA``, ``mTOR``, ``Nrf2``, ``IL-1β``, ``SCFAs``, ``Th``.
-
-    Two short forms may stand together (``CpG ODN``); given the ``full`` form, a
-    short form may also keep its head words (``NK cell`` for ``natural killer cell``).
-    """
-    token = token.strip()
-    if " " in token:
-        return _looks_like_phrase_abbreviation(token, full)
-    if not 2 <= len(token) <= 15 or not ABBREVIATION_CHARS.match(token) or re.search(f"[{CJK}]", token):
-        return False
-    suffix = WORD_SUFFIX.search(token)
-    if suffix and suffix.group(1) not in GREEK_NAMES:
-        return False
-    letters = sum(char.isalpha() for char in token)
-    digits = sum(char.isdigit() for char in token)
-    upper = sum(char.isupper() for char in token)
-    greek = sum("\u0370" <= char <= "\u03ff" for char in token)
-    if letters == 0 or digits > 4 or digits > 2 * letters or len(GLUED_WORDS.findall(token)) >= 2:
-        return False
-    if upper >= 2:
-        return True
-    if upper == 1 and (digits or greek) and letters <= 8:
-        return True
-    if len(token) == 2 and token[0].isupper() and token[1].islower() and token.lower() not in SHORT_WORDS:
-        return True  # no English term has two letters: Th, Ig, and element symbols such as Zn
-    # lower-case gene and protein names with a number: p53, p62
-    return upper == 0 and digits > 0 and letters <= 3
-
-
-def _looks_like_phrase_abbreviation(phrase: str, full: str) -> bool:
-    """``CpG ODN`` (short forms side by side) or, given its full form, ``NK cell`` / ``Th17 cells``."""
-    words = phrase.split()
-    if not 2 <= len(words) <= 3 or len(phrase) > 20 or not looks_like_abbreviation(words[0]):
-        return False
-    rest = words[1:]
-    if all(looks_like_abbreviation(word) for word in rest):
-        return True
-    # The head words the short form keeps are the last words of its full form.
-    full_words = [word.lower().rstrip("s") for word in full.split()]
-    kept = [word.lower().rstrip("s") for word in rest]
-    return bool(full_words) and len(full_words) > len(kept) and full_words[-len(kept) :] == kept
 
 
 def split_chinese_head(token: str) -> tuple[str, str] | None:

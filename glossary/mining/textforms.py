@@ -12,44 +12,14 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# Han ideographs (BMP blocks the corpus can hold) and CJK compatibility ideographs.
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-GREEK = "\u0370-\u03ff"
-ROMAN = "\u2160-\u217f"  # Ⅱ in angiotensin Ⅱ
+from ..text.scripts import CJK, GREEK, GREEK_NAMES, ROMAN  # noqa: F401  (re-exported to the stages)
+
 DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63\uff0d"
 CJK_RE = re.compile(f"[{CJK}]")
-LATIN_RE = re.compile(r"[A-Za-z]")
 DASH_RE = re.compile(f"[{DASHES}]")
 APOSTROPHE_RE = re.compile("[\u2018\u2019\u02bc\u02b9\u2032\uff07`]")
 SPACES_RE = re.compile(r"\s+")
 
-GREEK_NAMES = {
-    "alpha": "α",
-    "beta": "β",
-    "gamma": "γ",
-    "delta": "δ",
-    "epsilon": "ε",
-    "zeta": "ζ",
-    "eta": "η",
-    "theta": "θ",
-    "iota": "ι",
-    "kappa": "κ",
-    "lambda": "λ",
-    "mu": "μ",
-    "nu": "ν",
-    "xi": "ξ",
-    "omicron": "ο",
-    "pi": "π",
-    "rho": "ρ",
-    "sigma": "σ",
-    "tau": "τ",
-    "upsilon": "υ",
-    "phi": "φ",
-    "chi": "χ",
-    "psi": "ψ",
-    "omega": "ω",
-}
-GREEK_LETTER_NAMES = {letter: name for name, letter in GREEK_NAMES.items()}
 _GREEK_WORD_RE = re.compile(r"\b(" + "|".join(GREEK_NAMES) + r")\b", re.IGNORECASE)
 
 

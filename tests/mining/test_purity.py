@@ -1,9 +1,10 @@
-"""The mining package stays pure: no web framework, no database, at any depth, by any import form."""
+"""The pure packages (mining, text) stay pure: no web framework, no database, at any depth, by any import form."""
 
 import ast
 from pathlib import Path
 
 MINING = Path(__file__).resolve().parents[2] / "glossary" / "mining"
+TEXT = MINING.parent / "text"
 PACKAGE = ("glossary", "mining")
 FORBIDDEN = ("flask", "sqlalchemy", "flask_sqlalchemy", "werkzeug", "alembic", "psycopg")
 # Modules of the application outside mining/ that bring the web or the database with them.
@@ -48,3 +49,17 @@ def test_relative_imports_are_resolved():
     assert any(offending(n) for n in imported_modules("from ...models import Term", [*PACKAGE, "weights"]))
     assert not any(offending(n) for n in imported_modules("from .words import Token", list(PACKAGE)))
     assert "glossary.mining.boundary" in imported_modules("from ..boundary import Option", [*PACKAGE, "weights"])
+
+
+def test_text_package_imports_no_flask_sqlalchemy_or_mining():
+    # glossary.text is the bottom layer: mining, search, formats and the check import it, never the reverse.
+    files = sorted(TEXT.rglob("*.py"))
+    assert len(files) >= 3, TEXT
+    offenders = {}
+    for path in files:
+        package = ["glossary", "text", *path.relative_to(TEXT).parent.parts]
+        names = imported_modules(path.read_text(encoding="utf-8"), package)
+        upward = [n for n in names if n.split(".")[:2] in (["glossary", "mining"], ["glossary", "textkeys"])]
+        bad = [n for n in names if offending(n)] + upward
+        offenders[str(path.relative_to(TEXT))] = sorted(bad)
+    assert {name: bad for name, bad in offenders.items() if bad} == {}
