@@ -1,4 +1,5 @@
-"""Import speed: previewing and applying a 30,000-row CSV and a 100,000-concept JSON into an empty database.
+"""Import speed: a 30,000-row CSV, and 100,000-concept JSON and TBX files into an empty database and into one
+holding 100,000 other concepts.
 
 Each file goes through the import job the page and the CLI run
 (``services/import_jobs.py``): a preview (the dry run: parse, match in
@@ -10,6 +11,7 @@ wait for at worst) and the process's peak memory.
 
     .venv/bin/python bench/import.py                    # SQLite in a temporary folder
     .venv/bin/python bench/import.py --csv-rows 3000 --json-concepts 10000
+    .venv/bin/python bench/import.py --csv-rows 0 --json-concepts 0 --tbx-concepts 100000   # one file only
     .venv/bin/python bench/import.py --database-url postgresql://postgres@127.0.0.1:5432/glossary_bench
 
 With --database-url the database must be one you can drop tables in (it is emptied first).
@@ -34,6 +36,7 @@ from sqlalchemy import func, select, text
 
 from glossary import create_app
 from glossary.extensions import db
+from glossary.formats import export_glossary
 from glossary.models import Concept, ImportJob, Revision, Term
 from glossary.services.import_jobs import create_job
 from glossary.services.import_workers import import_workers
@@ -58,14 +61,24 @@ def csv_file(rows: int) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def json_file(concepts: int) -> bytes:
-    data = {"format": "zh-en-glossary", "version": 1, "exported_at": None, "sources": [], "concepts": [
+def glossary_data(concepts: int, first: int = 0) -> dict:
+    """``concepts`` distinct concepts numbered from ``first`` (a second file with another ``first``
+    adds concepts that no earlier file has)."""
+    return {"format": "zh-en-glossary", "version": 1, "exported_at": None, "sources": [], "concepts": [
         {"id": i + 1, "domain": "bench", "definition": None, "note": None, "status": "approved",
          "terms": [{"lang": "zh", "text": chinese_name(i), "kind": "full", "status": "preferred", "count": 1},
                    {"lang": "en", "text": f"synthetic enzyme {i}", "kind": "full", "status": "preferred",
                     "count": 1}],
-         "evidence": []} for i in range(concepts)]}
-    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+         "evidence": []} for i in range(first, first + concepts)]}
+
+
+def json_file(concepts: int, first: int = 0) -> bytes:
+    return json.dumps(glossary_data(concepts, first), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def tbx_file(concepts: int, first: int = 0) -> bytes:
+    """The same concepts as TBX-Basic, written by the export the service offers."""
+    return export_glossary(glossary_data(concepts, first), "tbx")
 
 
 def fresh_app(url: str | None, folder: Path):
@@ -112,10 +125,15 @@ def run(app, name: str, raw: bytes, kind: str) -> dict:
             "terms": terms, "revisions": revisions}
 
 
-def bench(url: str | None, name: str, raw: bytes, count: int) -> None:
-    print(f"\n{name}: {count:,} concepts, {len(raw) / 1e6:.1f} MB")
+def bench(url: str | None, name: str, raw: bytes, count: int, holding: bytes | None = None) -> None:
+    """Preview and apply ``raw``; with ``holding``, into a database that file was imported into first."""
+    print(f"\n{name}: {count:,} concepts, {len(raw) / 1e6:.1f} MB" +
+          (", into a glossary holding as many others" if holding else ", into an empty glossary"))
     with tempfile.TemporaryDirectory() as folder:
         app = fresh_app(url, Path(folder))
+        if holding is not None:
+            before = run(app, "holding.json", holding, "apply")
+            print(f"  (first imported {before['concepts']:,} other concepts in {before['seconds']:.1f} s)")
         preview = run(app, name, raw, "preview")
         print(f"  preview (dry run)   {preview['seconds']:7.1f} s  {count / preview['seconds']:9,.0f} concepts/s   "
               f"{preview['summary']}")
@@ -135,14 +153,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--csv-rows", type=int, default=30_000)
     parser.add_argument("--json-concepts", type=int, default=100_000)
+    parser.add_argument("--tbx-concepts", type=int, default=100_000)
+    parser.add_argument("--no-holding", action="store_true", help="only into empty databases")
     parser.add_argument("--database-url", help="PostgreSQL to measure instead of SQLite (emptied first)")
     args = parser.parse_args()
     url = args.database_url
     if url and url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     print(f"Import bench on {'PostgreSQL' if url else 'SQLite'}, {os.cpu_count()} cores")
-    bench(url, "terms.csv", csv_file(args.csv_rows), args.csv_rows)
-    bench(url, "backup.json", json_file(args.json_concepts), args.json_concepts)
+    if args.csv_rows:
+        bench(url, "terms.csv", csv_file(args.csv_rows), args.csv_rows)
+    for name, count, make in (("backup.json", args.json_concepts, json_file), ("glossary.tbx", args.tbx_concepts,
+                                                                              tbx_file)):
+        if not count:
+            continue
+        bench(url, name, make(count), count)
+        if not args.no_holding:
+            # The same size again, other concepts: the incoming keys are matched against a full glossary.
+            bench(url, name, make(count, first=count), count, holding=json_file(count))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory of this process: {peak:,.0f} MB")
 

@@ -2,10 +2,12 @@
 
 Serves the app with gunicorn on a free 127.0.0.1 port (bench/serving.py), adds a
 synthetic glossary (bench/search.py's generator) to its database, warms every
-worker up (the in-memory index is built on the first search), then runs
-closed-loop keep-alive clients for a bounded time against ``GET /api/v1/ping``
-and then ``GET /api/v1/search?q=…`` (a mix of every query form). Prints both
-throughputs and their ratio (goal ≥ 0.8). Loopback only; stops by itself.
+worker up (a few seconds of requests: there is no index to build, search runs in
+the database), then runs closed-loop keep-alive clients for a bounded time
+against ``GET /api/v1/ping`` and then ``GET /api/v1/search?q=…`` (a mix of every
+query form), repeated and never repeated. Prints the throughputs and their
+ratios (goals, issue 13: repeated ≥ 0.9, never repeated ≥ 0.5). Loopback only;
+stops by itself.
 
     .venv/bin/python bench/search_http.py [--concepts 100000] [--seconds 15] [--clients 4]
 
@@ -112,8 +114,8 @@ def main() -> int:
         print(f"glossary: starter + {args.concepts:,} synthetic concepts loaded in "
               f"{time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
-        measure(port, paths, 3.0, args.clients * 2)  # every worker builds its index and warms up
-        print(f"warm-up (index built in each worker) {time.perf_counter() - started:.1f} s")
+        measure(port, paths, 3.0, args.clients * 2)  # every worker opens its connections and warms up
+        print(f"warm-up {time.perf_counter() - started:.1f} s")
         ping, ping_errors, ping_ms = measure(port, ["/api/v1/ping"], args.seconds, args.clients)
         search, search_errors, search_ms = measure(port, paths, args.seconds, args.clients)
         # Distinct queries: each client takes its own slice, so no answer is served twice.
@@ -124,7 +126,7 @@ def main() -> int:
           f"  ({len(paths)} queries of {len(FORMS)} forms, answers cached)")
     print(f"GET /api/v1/search distinct  {cold:8.1f} req/s  median {cold_ms:5.1f} ms  errors {cold_errors}"
           f"  ({len(distinct):,} queries, never repeated: every one computed)")
-    print(f"ratio search/ping: repeated {search / ping:.2f}, distinct {cold / ping:.2f}  (goal ≥ 0.8)")
+    print(f"ratio search/ping: repeated {search / ping:.2f} (goal ≥ 0.9), distinct {cold / ping:.2f} (goal ≥ 0.5)")
     return 0 if not (ping_errors or search_errors or cold_errors) else 1
 
 

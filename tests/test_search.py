@@ -197,8 +197,8 @@ def test_parse_query_keys():
     assert parse_query("x" * 500).text == "x" * 200
 
 
-def test_reused_ids_do_not_confuse_the_memory_index(glossary, db):
-    # SQLite gives a deleted newest row's id to the next insert.
+def test_a_deleted_newest_concept_leaves_no_trace_in_search(glossary, db):
+    # The search structures forget a deleted concept in the same transaction; the next one is found at once.
     newest = create_concept(db.session, {"terms": [{"text": "褪黑素"}, {"text": "melatonin hormone"}]}, None)
     db.session.commit()
     assert names("黑素") == ["褪黑素"] and names("hormone") == ["褪黑素"]

@@ -6,7 +6,7 @@ A small public API over one module per job:
   simplified or traditional Chinese, pinyin, English or an abbreviation;
 * ``annotate_text`` / ``find_terms`` (``annotate.py``): glossary terms found in
   a text, with code-point offsets;
-* ``check_abbreviations`` (``abbreviation_check.py``): the writer's report;
+* ``check_draft`` (``abbreviation_check.py``): the writer's abbreviation report;
 * ``expand_abbreviation`` and ``lookup_terms`` (``lookup.py``): exact look-ups
   for editor plugins;
 * ``concept_document`` (``documents.py``): the one JSON shape of a concept.
@@ -14,7 +14,7 @@ A small public API over one module per job:
 Reads only: nothing here writes to the database.
 """
 
-from .abbreviation_check import check_abbreviations, find_definitions, find_uses
+from .abbreviation_check import check_draft
 from .annotate import MAX_ANNOTATE_CHARS, annotate_text, find_terms
 from .concept_search import MATCH_KINDS, Hit, SearchPage, search_concepts
 from .documents import concept_document, load_concept_documents
@@ -30,12 +30,10 @@ __all__ = [
     "Hit",
     "SearchPage",
     "annotate_text",
-    "check_abbreviations",
+    "check_draft",
     "concept_document",
     "expand_abbreviation",
-    "find_definitions",
     "find_terms",
-    "find_uses",
     "load_concept_documents",
     "lookup_terms",
     "parse_query",

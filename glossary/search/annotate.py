@@ -16,25 +16,34 @@ the leftmost-longest matches in C (at each position the longest term wins);
 Latin matches must stand on word boundaries; where the two automata overlap,
 the longer match wins.
 
-The automata are cached per database engine and kept fresh by the glossary
-stamp, ``max(term.id)`` and ``max(revision.id)`` (two primary-key look-ups):
-terms are never re-keyed in place (the services replace a changed text by a new
-row), so new terms go into a small second automaton, which also covers the
-newest ``TAIL`` terms where SQLite reuses deleted ids; past ``DELTA_LIMIT`` new
-terms everything is rebuilt. Matched terms are read back from the database and
-must still spell the match, so a deleted or changed term is never reported.
+The automata are built once per glossary state and saved under
+``instance/automata/<database>/`` with pyahocorasick's own format, named by the
+glossary stamp (``max(term.id)``, ``max(revision.id)``) they were built at. A
+worker loads the newest saved pair instead of building it (seconds instead of a
+minute at a million concepts), and covers the terms added since with a small
+second automaton read from the database. Past ``DELTA_LIMIT`` new terms a new
+main pair is built and saved in a background thread while the old one keeps
+answering: only the very first use on a new database builds in the request.
+Matched terms are read back from the database, so a deleted term is never
+reported and a newest one must still spell the match.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import pickle
 import re
 import threading
 from array import array
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
 
 import ahocorasick
+from flask import current_app, has_app_context
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -42,7 +51,7 @@ from sqlalchemy.orm import Session
 from ..models import Term
 from ..textkeys import fold_common
 from .documents import concept_url
-from .term_index import TAIL, glossary_stamp
+from .stamp import _STAMP, glossary_stamp
 
 __all__ = [
     "DELTA_LIMIT",
@@ -61,9 +70,6 @@ _FOLD_TABLE = str.maketrans({
 })
 _DASH_TABLE = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d"})
 _LATIN_WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f\u0370-\u03ff]")
-# Automaton values are ints (term index << 10 | pattern length): no tuple per pattern for the GC to walk.
-_LENGTH_BITS = 10
-_LENGTH_MASK = (1 << _LENGTH_BITS) - 1
 _SHORT_CAPS = re.compile(r"^[A-Z0-9][A-Z0-9\-]{0,5}$")
 
 
@@ -86,38 +92,45 @@ class Annotation:
 
 
 class _Automata:
-    """The two automata over the terms with ids in ``(after_id, up_to_id]``."""
+    """The two automata over the terms with ids in ``(after_id, up_to_id]``.
+
+    Values are pattern numbers (the automata store plain C ints: no Python object per pattern);
+    the term id and the pattern's length are kept per pattern in two compact arrays.
+    """
 
     def __init__(self, after_id: int, up_to_id: int) -> None:
         self.after_id, self.up_to_id = after_id, up_to_id
-        self.folded = ahocorasick.Automaton()
-        self.exact = ahocorasick.Automaton()
-        # Term id by value index, as a compact array (3M terms at a million concepts).
+        self.folded = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        self.exact = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         self.term_ids = array("q")
+        self.lengths = array("H")
+
+    def _pattern(self, automaton: Any, pattern: str, term_id: int) -> None:
+        automaton.add_word(pattern, len(self.term_ids))
+        self.term_ids.append(term_id)
+        self.lengths.append(len(pattern))
 
     def add(self, term_id: int, lang: str, kind: str, text: str, zh_hans: str | None,
             zh_hant: str | None) -> None:
-        value = len(self.term_ids)
-        self.term_ids.append(term_id)
-        text = fold_common(text)[:_LENGTH_MASK]
+        text = fold_common(text)[:_MAX_PATTERN]
         if kind == "abbreviation" and _SHORT_CAPS.match(text):
-            self.exact.add_word(text.translate(_DASH_TABLE), value << _LENGTH_BITS | len(text))
+            self._pattern(self.exact, text.translate(_DASH_TABLE), term_id)
             return
         forms = {text}
         if lang == "zh":
-            forms.update(f for f in (zh_hans, zh_hant) if f)
+            forms.update(f[:_MAX_PATTERN] for f in (zh_hans, zh_hant) if f)
         for form in forms:
             folded = fold_for_matching(form)
             # One term per pattern: a homonym keeps the older term's concept.
             if (len(folded.strip()) >= 2 or lang == "zh") and folded not in self.folded:
-                self.folded.add_word(folded, value << _LENGTH_BITS | len(folded))
+                self._pattern(self.folded, folded, term_id)
 
-    def load(self, session: Session) -> _Automata:
+    def load(self, connection: Any) -> _Automata:
         t = Term.__table__.c
         stmt = (select(t.id, t.lang, t.kind, t.text, t.zh_hans, t.zh_hant)
                 .where(t.id > self.after_id, t.id <= self.up_to_id).order_by(t.id))
         # Per statement: Connection.execution_options() would change the session's connection for good.
-        for row in session.connection().execute(stmt, execution_options={"yield_per": 50_000}):
+        for row in connection.execute(stmt, execution_options={"yield_per": 50_000}):
             self.add(*row)
         for automaton in (self.folded, self.exact):
             if len(automaton):
@@ -127,32 +140,51 @@ class _Automata:
     def matches(self, text: str, folded: str, dashed: str) -> list[tuple[int, int, int]]:
         """(start, end, term id) of the leftmost-longest matches on word boundaries."""
         found = []
+        term_ids, lengths = self.term_ids, self.lengths
         for automaton, haystack in ((self.folded, folded), (self.exact, dashed)):
-            if not len(automaton):
+            if automaton.kind != ahocorasick.AHOCORASICK:
                 continue
-            for last, packed in automaton.iter_long(haystack):
-                value, length = packed >> _LENGTH_BITS, packed & _LENGTH_MASK
-                start, end = last - length + 1, last + 1
+            for last, value in automaton.iter_long(haystack):
+                start, end = last - lengths[value] + 1, last + 1
                 if _on_word_boundary(text, start, end):
-                    found.append((start, end, self.term_ids[value]))
+                    found.append((start, end, term_ids[value]))
         return found
+
+    # -- saved under instance/ -------------------------------------------------
+    def save(self, folder: Path, name: str) -> None:
+        """Write the automata and their arrays; renamed into place last, so a reader never sees half."""
+        folder.mkdir(parents=True, exist_ok=True)
+        token = f".{os.getpid()}.{threading.get_ident()}.tmp"
+        for suffix, automaton in ((".folded", self.folded), (".exact", self.exact)):
+            automaton.save(str(folder / (name + suffix + token)))
+        (folder / (name + ".arrays" + token)).write_bytes(pickle.dumps(
+            (self.after_id, self.up_to_id, self.term_ids.tobytes(), self.lengths.tobytes())))
+        for suffix in (".folded", ".exact", ".arrays"):  # .arrays last: its presence means complete
+            os.replace(folder / (name + suffix + token), folder / (name + suffix))
+
+    @classmethod
+    def read(cls, folder: Path, name: str) -> _Automata:
+        after_id, up_to_id, term_ids, lengths = pickle.loads((folder / (name + ".arrays")).read_bytes())
+        automata = cls(after_id, up_to_id)
+        automata.folded = ahocorasick.load(str(folder / (name + ".folded")), pickle.loads)
+        automata.exact = ahocorasick.load(str(folder / (name + ".exact")), pickle.loads)
+        automata.term_ids.frombytes(term_ids)
+        automata.lengths.frombytes(lengths)
+        return automata
 
 
 class _Recognizer:
-    """A main automaton over the glossary and a small one over the newest terms.
+    """A main automaton over the glossary (loaded from ``instance/`` when saved) and a small one
+    over the terms added since it was built, rebuilt whenever the stamp moves."""
 
-    The small one covers the terms added since the main one was built plus the newest
-    ``TAIL`` before that (where SQLite reuses the ids of deleted rows), and is rebuilt
-    whenever the stamp moves; past ``DELTA_LIMIT`` terms, everything is rebuilt.
-    """
-
-    def __init__(self, session: Session, stamp: tuple[int, int]) -> None:
-        self.main = _Automata(0, stamp[0]).load(session)
+    def __init__(self, main: _Automata, stamp: tuple[int, int]) -> None:
+        self.main = main
         self.delta: _Automata | None = None
         self.stamp = stamp
+        self.rebuilding = False
 
-    def refresh(self, session: Session, stamp: tuple[int, int]) -> None:
-        self.delta = _Automata(max(0, self.main.up_to_id - TAIL), stamp[0]).load(session)
+    def refresh(self, connection: Any, stamp: tuple[int, int]) -> None:
+        self.delta = _Automata(max(0, self.main.up_to_id - TAIL), stamp[0]).load(connection)
         self.stamp = stamp
 
     def matches(self, text: str) -> list[tuple[int, int, int]]:
@@ -163,9 +195,69 @@ class _Recognizer:
         return found
 
 
+# Past this many terms added since the main automaton, a new one is built in the background.
 DELTA_LIMIT = 20_000
+# How many of the newest terms the small automaton re-reads: kept from when SQLite could hand a
+# deleted newest row's id to the next insert (ids are never reused since migration cef07b438dbb).
+TAIL = 1000
+_MAX_PATTERN = 1000
 _CACHE: WeakKeyDictionary[Engine, _Recognizer] = WeakKeyDictionary()
 _LOCK = threading.Lock()
+_SAVED = re.compile(r"^(\d+)-(\d+)\.arrays$")
+
+
+def _folder(engine: Engine) -> Path | None:
+    """``instance/automata/<database>``: one folder per database the instance serves."""
+    if not has_app_context():
+        return None
+    url = engine.url.render_as_string(hide_password=True)
+    return Path(current_app.instance_path) / "automata" / hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+def _newest_saved(folder: Path | None, stamp: tuple[int, int]) -> _Automata | None:
+    """The saved automata built nearest below ``stamp`` (None if there are none, or unreadable)."""
+    if folder is None or not folder.is_dir():
+        return None
+    saved = sorted(((int(m[1]), int(m[2])) for m in map(_SAVED.match, os.listdir(folder)) if m), reverse=True)
+    for up_to, revision in saved:
+        if up_to <= stamp[0] and revision <= stamp[1]:
+            try:
+                return _Automata.read(folder, f"{up_to}-{revision}")
+            except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+                continue  # a damaged file: an older one, or a build
+    return None
+
+
+def _build_and_save(engine: Engine, folder: Path | None) -> tuple[_Automata, tuple[int, int]]:
+    """A full build on a connection of its own, saved for every process; older saves removed."""
+    with engine.connect() as connection:
+        stamp = tuple(connection.execute(_STAMP).one())
+        stamp = (stamp[0] or 0, stamp[1] or 0)
+        automata = _Automata(0, stamp[0]).load(connection)
+    if folder is not None:
+        name = f"{stamp[0]}-{stamp[1]}"
+        automata.save(folder, name)
+        for entry in os.listdir(folder):
+            if not entry.startswith(name + ".") and not entry.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    os.remove(folder / entry)
+    return automata, stamp  # type: ignore[return-value]
+
+
+def _rebuild_in_background(engine: Engine, folder: Path | None, recognizer: _Recognizer) -> None:
+    """Build a new main automaton while the old one (and its delta) keep answering."""
+    recognizer.rebuilding = True
+
+    def work() -> None:
+        try:
+            automata, stamp = _build_and_save(engine, folder)
+            with _LOCK:
+                if _CACHE.get(engine) is recognizer:
+                    _CACHE[engine] = _Recognizer(automata, (stamp[0], -1))  # the next read refreshes its delta
+        finally:
+            recognizer.rebuilding = False
+
+    threading.Thread(target=work, name="glossary-automata", daemon=True).start()
 
 
 def _recognizer(session: Session) -> _Recognizer:
@@ -176,11 +268,19 @@ def _recognizer(session: Session) -> _Recognizer:
         return cached
     with _LOCK:
         cached = _CACHE.get(engine)
-        if cached is None or stamp[0] < cached.main.up_to_id - TAIL or \
-                stamp[0] - cached.main.up_to_id > DELTA_LIMIT:
-            cached = _CACHE[engine] = _Recognizer(session, stamp)
-        elif cached.stamp != stamp:
-            cached.refresh(session, stamp)
+        if cached is None or stamp[0] < cached.main.up_to_id - TAIL:
+            folder = _folder(engine)
+            main = _newest_saved(folder, stamp)
+            if main is None:  # nothing saved yet (a new instance): built once, saved for every process
+                main, built = _build_and_save(engine, folder)
+                stamp_of_main = built
+            else:
+                stamp_of_main = (main.up_to_id, -1)
+            cached = _CACHE[engine] = _Recognizer(main, stamp_of_main)
+        if cached.stamp != stamp:
+            cached.refresh(session.connection(), stamp)
+            if stamp[0] - cached.main.up_to_id > DELTA_LIMIT and not cached.rebuilding:
+                _rebuild_in_background(engine, _folder(engine), cached)
         return cached
 
 

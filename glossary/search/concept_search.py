@@ -1,71 +1,99 @@
 """``search_concepts``: one ranked list of concepts for whatever the user typed.
 
-How each query form reaches an index (the keys come from ``query.py``):
+How each query form reaches an index (the keys come from ``query.py``; the
+database's search structures from ``models/search_index.py``):
 
-==================  ======================================================  ========================
-form                look-up                                                 index
-==================  ======================================================  ========================
-Chinese exact/pre.  ``lang='zh' AND key`` in ``[q, q+U+10FFFF)`` (simplified)  ix_term_lang_key
-traditional         ``zh_hant`` in the same kind of range, as typed         ix_term_zh_hant
-English exact/pre.  ``lang='en' AND key`` range (case, hyphens folded)       ix_term_lang_key
-abbreviation        ``kind='abbreviation' AND text = q`` (as written),        ix_term_kind_text,
-                    then ``lang='en' AND key = k`` for the folded key and   ix_term_lang_key
-                    its singular/plural (``SCFAs`` ↔ ``SCFA``)
-pinyin              ``pinyin_key`` range (toneless, no spaces)              ix_term_pinyin_key
-initials            ``pinyin_initials = q`` (exact: a prefix is noise)      ix_term_pinyin_initials
-Chinese substring   bigram posting lists → ids, re-checked with ``LIKE``     TermIndex (memory), PK
-English word pre.   vocabulary range → posting lists → ids, re-checked      TermIndex (memory), PK
-fuzzy English       RapidFuzz over words of similar length → ids            TermIndex (memory), PK
-==================  ======================================================  ========================
+==================  =====================================================  ==============================
+form                look-up                                                index (SQLite / PostgreSQL)
+==================  =====================================================  ==============================
+Chinese exact/pre.  ``lang='zh' AND key`` from ``q`` (simplified)           ix_term_lang_key / ..._pattern
+… without dashes    the compact key (no ``-`` ``·``): 肠脑轴 = 肠-脑轴       ix_term_lang_compact_key(_pattern)
+traditional         ``zh_hant`` from ``q``, as typed                       ix_term_zh_hant / ..._pattern
+English exact/pre.  ``lang='en' AND key`` from ``q`` (case, hyphens folded) ix_term_lang_key / ..._pattern
+Greek spelled out   the key with α ⇄ alpha (``interleukin 1 beta``)         ix_term_lang_key
+abbreviation        ``kind='abbreviation' AND text = q`` (as written),      ix_term_kind_text,
+                    then the folded key, its plural and Greek variants,    ix_term_lang_key
+                    then folded-key prefixes (``TNF`` → TNF-α)
+pinyin              ``pinyin_key`` from ``q`` (toneless, no spaces)         ix_term_pinyin_key / ..._pattern
+initials            ``pinyin_initials = q`` (exact: a prefix is noise)     ix_term_pinyin_initials
+Chinese substring   trigram phrase (short: via the trigram vocabulary)    FTS5 term_trigram / GIN pg_trgm
+English word pre.   ``"fatty" AND "ac"*``; ``key LIKE '% w%'``             FTS5 term_words / GIN pg_trgm
+fuzzy English       terms holding an intact piece of ``q``, then RapidFuzz  FTS5 term_trigram / GIN pg_trgm
+==================  =====================================================  ==============================
 
 A prefix range is ``key >= q AND key < q || U+10FFFF`` on SQLite, whose text
 comparison is bytewise (UTF-8 order is code-point order), and ``key LIKE 'q%'``
-on PostgreSQL, where a range under a linguistic collation is not a prefix test.
+on PostgreSQL (``text_pattern_ops`` indexes make it a range under any collation).
 
 All the forms of a query run as **one statement**, built once per database kind
 with bind parameters: a ``UNION ALL`` of one index look-up per form (each
 reading at most ``FORM_LIMIT`` rows, so a one-letter query stays fast and
-``total`` is bounded), the candidate ids from the in-memory index checked again
-on the stored key, and a window function keeping each concept's best match.
+``total`` is bounded), a window function keeping each concept's best match,
+and around them the page: its concepts' fields and all their terms, with the
+total, so a search page is that one statement (plus, on the first page, one for
+the terms inside the query, ``in_query.py``) and no ORM object is loaded.
 Ranking, best first, is one integer computed in SQL: match kind (exact,
 prefix, word prefix, substring), how direct the form is (the abbreviation as
 written before its folded key; a Chinese or English key before pinyin, pinyin
 before initials), the matched term's status (preferred, admitted, deprecated),
 how often the term was seen, then the shorter key. Fuzzy matching runs only
-when nothing else matched (a typo rarely matches exactly), ranked by RapidFuzz
-similarity. A search is thus two or three statements: the stamp of the
-in-memory index, that one, and the page's concepts.
+when nothing else matched (a typo rarely matches exactly): one statement for
+the candidates, ranked by RapidFuzz similarity. Everything the database
+answers is current in the caller's transaction: there is no index of our own.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import BigInteger, ColumnElement, and_, bindparam, case, cast, func, literal, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    cast,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
-from ..models import Term
-from .documents import concepts_in_order
+from ..models import Concept, Term
+from ..models.search_index import compact_sql
+from .documents import ConceptRow, TermRow, load_concept_rows
 from .query import QueryKeys, parse_query
-from .term_index import TermIndex, term_index
 
-__all__ = ["FORM_LIMIT", "MATCH_KINDS", "Hit", "SearchPage", "search_concepts"]
+__all__ = ["FORM_LIMIT", "MATCH_KINDS", "Hit", "SearchPage", "fuzzy_candidates", "search_concepts"]
 
 MATCH_KINDS = ("exact", "prefix", "word_prefix", "substring", "fuzzy")
 FORM_LIMIT = 100
 FUZZY_MIN_SCORE = 80.0
+# Typo candidates read per intact piece of the query (RapidFuzz ranks them: a few thousand cost ~1 ms).
+FUZZY_PIECE_LIMIT = 300
+FUZZY_MAX_PIECES = 4
 _SCORES = {"exact": 1.0, "prefix": 0.9, "word_prefix": 0.8, "substring": 0.7}
 # How direct a form is, within one match kind (lower is better), and the field it reports.
 _FORMS = {"zh": (0, "zh"), "zh_hant": (0, "zh"), "en": (0, "en"), "abbr": (0, "abbr"), "abbr_folded": (1, "abbr"),
           "pinyin": (2, "pinyin"), "initials": (3, "initials"), "words": (0, "en"), "substring": (0, "zh")}
 _T = Term.__table__.c
+# The key without hyphens and middle dots, spelled as the expression indexes spell it (so they serve it).
+_COMPACT = literal_column(compact_sql("term.key"))
 _TOP = "\U0010ffff"
 # A key no term has: fills the statement's unused slots (an empty index range).
 _NOTHING = _TOP * 2
-_VERIFIED_WORDS = 6
+_MAX_WORDS = 6
+# Trigrams of the vocabulary tried for a one- or two-character Chinese substring.
+_SHORT_TRIGRAMS = {1: 64, 2: 256}
 # The rank packs (match kind, form, status, -count, key length) into one sortable integer.
 _COUNT_CAP = 2**40 - 1
 _LENGTH_CAP = 1023
@@ -86,6 +114,8 @@ class Hit:
 class SearchPage:
     results: list[Hit]
     total: int
+    # Glossary terms found inside the query itself (催产素 in 催产素受体), for "in your query: …".
+    in_query: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -97,15 +127,20 @@ class _Ranked:
     score: float
 
 
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _prefix_param(column: Any, name: str, dialect: str) -> ColumnElement[bool]:
+def _fts_phrase(value: str) -> str:
+    """An FTS5 phrase: the text between double quotes, its own quotes doubled."""
+    return '"' + value.replace('"', '""') + '"'
+
+
+def _prefix_param(col: Any, name: str, dialect: str) -> ColumnElement[bool]:
     """A prefix test that is an index range scan: bytewise range on SQLite, ``LIKE 'q%'`` elsewhere."""
     if dialect == "sqlite":
-        return and_(column >= bindparam(f"{name}_lo"), column < bindparam(f"{name}_hi"))
-    return column.like(bindparam(f"{name}_like"), escape="\\")
+        return and_(col >= bindparam(f"{name}_lo"), col < bindparam(f"{name}_hi"))
+    return col.like(bindparam(f"{name}_like"), escape="\\")
 
 
 def _prefix_values(name: str, value: str) -> dict[str, str]:
@@ -135,10 +170,10 @@ def _form(form: str, tier: Any, *where: ColumnElement[bool], order: Any) -> Any:
     return select(inner)
 
 
-def _ranged(form: str, column: Any, name: str, dialect: str, *where: ColumnElement[bool]) -> Any:
-    """Exact (tier 0) or prefix (tier 1) matches of ``column`` on the value bound as ``name``."""
-    tier = case((column == bindparam(f"{name}_lo"), 0), else_=1)
-    return _form(form, tier, *where, _prefix_param(column, name, dialect), order=column)
+def _ranged(form: str, col: Any, name: str, dialect: str, *where: ColumnElement[bool]) -> Any:
+    """Exact (tier 0) or prefix (tier 1) matches of ``col`` on the value bound as ``name``."""
+    tier = case((col == bindparam(f"{name}_lo"), 0), else_=1)
+    return _form(form, tier, *where, _prefix_param(col, name, dialect), order=col)
 
 
 def _best_per_concept(*forms: Any) -> Any:
@@ -151,120 +186,238 @@ def _best_per_concept(*forms: Any) -> Any:
             .where(numbered.c.n == 1).order_by(numbered.c.rank, numbered.c.concept_id))
 
 
-@lru_cache(maxsize=4)
-def _statements(dialect: str) -> dict[str, Any]:
+def _fts_ids(table: str, match: str, limit: int) -> Any:
+    """Term ids from an FTS5 table (its rowid is the term id)."""
+    return text(f"SELECT rowid FROM {table} WHERE {table} MATCH {match} LIMIT {limit}").columns(
+        column("rowid", Integer))
+
+
+# A Chinese substring: a phrase of trigrams; one or two characters (no trigram of their own) are the
+# prefix of trigrams in the vocabulary (the stored keys end in two padding characters for this).
+_ZH_MATCH = ("coalesce((SELECT group_concat('\"' || replace(term, '\"', '\"\"') || '\"', ' OR ') FROM "
+             "(SELECT term FROM term_trigram_vocab WHERE term >= :vocab_lo AND term < :vocab_hi "
+             "LIMIT :vocab_limit)), :zh_phrase)")
+
+
+def _word_prefixes(dialect: str) -> list[ColumnElement[bool]]:
+    if dialect == "sqlite":
+        return [_T.id.in_(_fts_ids("term_words", ":words_match", FORM_LIMIT))]
+    return [or_(_T.key.like(bindparam(f"w{i}_start"), escape="\\"), _T.key.like(bindparam(f"w{i}_inner"), escape="\\"))
+            for i in range(_MAX_WORDS)]
+
+
+@lru_cache(maxsize=8)
+def _statements(dialect: str, words: bool) -> dict[str, Any]:
     """Statements built once per database kind and reused with new values (no per-query compiling)."""
-    by_ids = {name: _T.id.in_(bindparam(name, expanding=True)) for name in ("substring_ids", "word_ids")}
-    words_present = [(literal(" ") + _T.key).like(bindparam(f"w{i}_like"), escape="\\")
-                     for i in range(_VERIFIED_WORDS)]
-    latin = _best_per_concept(
-        _ranged("en", _T.key, "en", dialect, _T.lang == "en", _T.kind != "abbreviation"),
+    en_full = (_T.lang == "en", _T.kind != "abbreviation")
+    abbreviation = (_T.lang == "en", _T.kind == "abbreviation")
+    latin_forms = [
+        _ranged("en", _T.key, "en", dialect, *en_full),
+        _form("en", literal(0), *en_full, _T.key.in_(bindparam("en_variants", expanding=True)), order=_T.id),
         _form("abbr", literal(0), _T.kind == "abbreviation", _T.text == bindparam("abbr_text"), order=_T.id),
-        _form("abbr_folded", literal(0), _T.lang == "en", _T.key == bindparam("a1"),
-              _T.kind == "abbreviation", order=_T.id),
-        _form("abbr_folded", literal(0), _T.lang == "en", _T.key == bindparam("a2"),
-              _T.kind == "abbreviation", order=_T.id),
+        _form("abbr_folded", literal(0), *abbreviation, _T.key.in_(bindparam("abbr_keys", expanding=True)),
+              order=_T.id),
+        # By kind and key (ix_term_kind_key): not a walk through every English name with that prefix.
+        _ranged("abbr_folded", _T.key, "ap", dialect, _T.kind == "abbreviation"),
         _ranged("pinyin", _T.pinyin_key, "py", dialect),
         _form("initials", literal(0), _T.pinyin_initials == bindparam("ini"), order=_T.id),
-        # Candidates from the in-memory index, checked again on the stored key.
-        _form("words", literal(2), by_ids["word_ids"], _T.lang == "en", _T.kind != "abbreviation",
-              *words_present, order=_T.id),
-    )
+    ]
+    if words:
+        latin_forms.append(_form("words", literal(2), *en_full, *_word_prefixes(dialect), order=_T.id))
+    if dialect == "sqlite":
+        containing = _T.id.in_(_fts_ids("term_trigram", _ZH_MATCH, FORM_LIMIT))
+    else:
+        containing = _COMPACT.like(bindparam("substring_like"), escape="\\")
     chinese = _best_per_concept(
         _ranged("zh", _T.key, "zh", dialect, _T.lang == "zh"),
+        _ranged("zh", _COMPACT, "zc", dialect, _T.lang == "zh"),
         _ranged("zh_hant", _T.zh_hant, "hant", dialect),
-        _form("substring", literal(3), by_ids["substring_ids"], _T.lang == "zh",
-              _T.key.like(bindparam("substring_like"), escape="\\"), order=_T.id),
+        _form("substring", literal(3), _T.lang == "zh", containing, order=_T.id),
     )
-    by_id = select(_T.id, _T.concept_id, _T.lang, _T.kind, _T.status, _T.count, _T.key).where(
-        _T.id.in_(bindparam("ids", expanding=True)))
-    return {"latin": latin, "chinese": chinese, "by_id": by_id}
+    return {"latin": _paged(_best_per_concept(*latin_forms)), "chinese": _paged(chinese)}
 
 
-def _word_values(keys: QueryKeys, index: TermIndex) -> dict[str, Any]:
-    words = list(keys.words)
-    word_sets = [index.words_with_prefix(w) for w in words]
-    ids = sorted(index.terms_with_words(word_sets, FORM_LIMIT)) if words and all(word_sets) else []
-    values: dict[str, Any] = {"word_ids": ids}
-    for i in range(_VERIFIED_WORDS):
-        values[f"w{i}_like"] = f"% {words[i]}%" if i < len(words) else "%"
+_C = Concept.__table__.c
+_PAGE_TERMS = (_T.id, _T.lang, _T.text, _T.kind, _T.status, _T.zh_hant, _T.pinyin, _T.count)
+
+
+def _paged(best: Any) -> Any:
+    """One page of the ranked concepts with the total, each concept's fields and all its terms: the
+    one statement a search page needs (no ORM objects)."""
+    ranked = best.subquery("ranked")
+    page = (select(ranked, func.count().over().label("total"))
+            .order_by(ranked.c.rank, ranked.c.concept_id)
+            .limit(bindparam("page_limit")).offset(bindparam("page_offset")).subquery("page"))
+    return (select(page.c.concept_id, page.c.term_id.label("matched_id"), page.c.form, page.c.rank, page.c.total,
+                   _C.domain, _C.definition, _C.version, *_PAGE_TERMS)
+            .join(Term.__table__, _T.concept_id == page.c.concept_id)
+            .join(Concept.__table__, _C.id == page.c.concept_id)
+            .order_by(page.c.rank, page.c.concept_id, _T.id)), best
+
+
+def _chinese_values(keys: QueryKeys) -> dict[str, Any]:
+    compact = keys.zh_compact or keys.zh
+    short = len(compact) < 3
+    return {**_prefix_values("zh", keys.zh), **_prefix_values("zc", compact), **_prefix_values("hant", keys.text),
+            "vocab_lo": compact if short else _NOTHING, "vocab_hi": compact + _TOP if short else _NOTHING,
+            "vocab_limit": _SHORT_TRIGRAMS.get(len(compact), 0), "zh_phrase": _fts_phrase(compact),
+            "substring_like": f"%{_like_escape(compact)}%"}
+
+
+def _words_match(words: tuple[str, ...]) -> str:
+    """``"short" AND "chain" AND "fat"*``: the words typed before the last are whole, the last one is
+    being typed (a prefix, from two letters: a one-letter prefix would read most of the index)."""
+    parts = [_fts_phrase(w) for w in words]
+    if len(words[-1]) >= 2:
+        parts[-1] += "*"
+    return " AND ".join(parts)
+
+
+def _latin_values(keys: QueryKeys) -> dict[str, Any]:
+    abbr_prefix = keys.abbr if len(keys.abbr) >= 2 else _NOTHING
+    values: dict[str, Any] = {
+        "abbr_text": keys.abbr_text or _NOTHING, "abbr_keys": list(keys.abbr_variants) or [_NOTHING],
+        "en_variants": list(keys.en_variants) or [_NOTHING], "ini": keys.initials or _NOTHING,
+        **_prefix_values("en", keys.en or _NOTHING), **_prefix_values("py", keys.pinyin or _NOTHING),
+        **_prefix_values("ap", abbr_prefix),
+    }
+    words = keys.words[:_MAX_WORDS]
+    values["words_match"] = _words_match(words) if words else ""
+    for i in range(_MAX_WORDS):
+        word = _like_escape(words[i]) if i < len(words) else ""
+        values[f"w{i}_start"], values[f"w{i}_inner"] = (f"{word}%", f"% {word}%") if word else ("%", "%")
     return values
 
 
-def _ranked_matches(session: Session, keys: QueryKeys) -> list[_Ranked]:
-    """Every matching concept once, best first: one statement for all the exact, prefix, word-prefix
-    and substring forms (the last two fed with candidates from the in-memory index)."""
+def _kind_of(rank: int) -> str:
+    return MATCH_KINDS[rank // ((_COUNT_CAP + 1) * (_LENGTH_CAP + 1)) // 12]
+
+
+def _page_of_matches(session: Session, keys: QueryKeys, limit: int, offset: int) -> tuple[list[Hit], int]:
+    """One page of hits and the total, in one statement (a second only for a page past the end)."""
     connection = session.connection()
-    statements = _statements(connection.dialect.name)
     if keys.zh:
-        index = term_index(session)
-        values = {**_prefix_values("zh", keys.zh), **_prefix_values("hant", keys.text),
-                  "substring_ids": list(index.zh_containing(keys.zh, FORM_LIMIT)),
-                  "substring_like": f"%{_like_escape(keys.zh)}%"}
-        rows = connection.execute(statements["chinese"], values)
+        paged, best = _statements(connection.dialect.name, False)["chinese"]
+        values = _chinese_values(keys)
     else:
-        variants = [*keys.abbr_variants, _NOTHING, _NOTHING]
-        values = {"abbr_text": keys.abbr_text or _NOTHING, "a1": variants[0], "a2": variants[1],
-                  "ini": keys.initials or _NOTHING, **_prefix_values("en", keys.en or _NOTHING),
-                  **_prefix_values("py", keys.pinyin or _NOTHING)}
-        values.update(_word_values(keys, term_index(session)) if keys.words else
-                      {"word_ids": [], **{f"w{i}_like": "%" for i in range(_VERIFIED_WORDS)}})
-        rows = connection.execute(statements["latin"], values)
-    ranked = []
-    for concept_id, term_id, form, rank in rows:
-        kind = MATCH_KINDS[rank // ((_COUNT_CAP + 1) * (_LENGTH_CAP + 1)) // 12]
-        ranked.append(_Ranked(concept_id, term_id, kind, _FORMS[form][1], _SCORES[kind]))
-    return ranked
+        paged, best = _statements(connection.dialect.name, bool(keys.words))["latin"]
+        values = _latin_values(keys)
+    rows = connection.execute(paged, {**values, "page_limit": limit, "page_offset": offset}).all()
+    if not rows:
+        total = connection.execute(select(func.count()).select_from(best.subquery()), values).scalar_one() \
+            if offset else 0
+        return [], total
+    concepts: dict[int, ConceptRow] = {}
+    matches: dict[int, tuple[int, str, int]] = {}
+    for row in rows:
+        concept = concepts.get(row.concept_id)
+        if concept is None:
+            concept = concepts[row.concept_id] = ConceptRow(row.concept_id, row.domain, row.definition, row.version, [])
+            matches[row.concept_id] = (row.matched_id, row.form, row.rank)
+        concept.terms.append(TermRow(row.id, row.concept_id, row.lang, row.text, row.kind, row.status,
+                                     row.zh_hant, row.pinyin, row.count))
+    hits = []
+    for concept_id, concept in concepts.items():
+        term_id, form, rank = matches[concept_id]
+        kind = _kind_of(rank)
+        term = next((t for t in concept.terms if t.id == term_id), None)
+        hits.append(Hit(concept=concept, match_kind=kind, matched_term=term, field=_FORMS[form][1],
+                        score=_SCORES[kind]))
+    return hits, rows[0].total
+
+
+def _pieces(key: str) -> list[str]:
+    """Parts of a typed key of which at least one is intact when the key has a few typos.
+
+    A key of ``n`` characters cut in ``k + 1`` pieces keeps one whole after ``k`` edits; each piece
+    has at least three characters (a trigram). A short key uses its overlapping trigrams instead.
+    """
+    count = min(FUZZY_MAX_PIECES, len(key) // 3, max(2, len(key) // 6))
+    if count < 2:
+        return [key[i:i + 3] for i in range(max(1, len(key) - 2))][:FUZZY_MAX_PIECES]
+    size, extra = divmod(len(key), count)
+    pieces, start = [], 0
+    for i in range(count):
+        end = start + size + (1 if i < extra else 0)
+        pieces.append(key[start:end])
+        start = end
+    return [p for p in pieces if len(p.strip()) >= 3]
+
+
+@lru_cache(maxsize=16)
+def _candidate_statement(dialect: str, pieces: int) -> Any:
+    columns = (_T.id, _T.concept_id, _T.status, _T.count, _T.key)
+    en_full = (_T.lang == "en", _T.kind != "abbreviation")
+    if dialect == "sqlite":
+        ids = " UNION ALL ".join(f"SELECT * FROM (SELECT rowid FROM term_trigram WHERE term_trigram MATCH :p{i} "
+                                 f"LIMIT {FUZZY_PIECE_LIMIT})" for i in range(pieces))
+        return select(*columns).where(_T.id.in_(text(ids).columns(column("rowid", Integer))), *en_full)
+    return union_all(*(select(*columns).where(*en_full, _T.key.like(bindparam(f"p{i}"), escape="\\"))
+                       .limit(FUZZY_PIECE_LIMIT) for i in range(pieces)))
+
+
+def fuzzy_candidates(session: Session, key: str) -> list[Any]:
+    """English full names and variants that keep a piece of ``key`` intact: ``(id, concept_id, status,
+    count, key)`` rows, one statement, for RapidFuzz to rank."""
+    pieces = _pieces(key)
+    if not pieces:
+        return []
+    connection = session.connection()
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        values = {f"p{i}": _fts_phrase(p) for i, p in enumerate(pieces)}
+    else:
+        values = {f"p{i}": f"%{_like_escape(p)}%" for i, p in enumerate(pieces)}
+    return list(connection.execute(_candidate_statement(dialect, len(pieces)), values))
+
+
+def fuzzy_ranked(key: str, rows: list[Any]) -> list[tuple[float, Any]]:
+    """``(similarity 0–100, row)`` for the rows close enough to ``key``, closest first (one per term)."""
+    seen, scored = set(), []
+    for row in rows:
+        if row.id in seen:
+            continue
+        seen.add(row.id)
+        score = fuzz.ratio(key, row.key or "")
+        if score >= FUZZY_MIN_SCORE:
+            scored.append((score, row))
+    scored.sort(key=lambda item: (-item[0], item[1].status != "preferred", -(item[1].count or 0), item[1].id))
+    return scored
 
 
 def _fuzzy_matches(session: Session, keys: QueryKeys) -> list[_Ranked]:
-    """English with a typo: near words from the index, then RapidFuzz on the whole key."""
-    index = term_index(session)
-    word_sets = []
-    for word in keys.words:
-        if index.has_word(word):  # a typo is usually in one word: keep the others as they are
-            word_sets.append([word])
-        elif len(word) >= 4:
-            word_sets.append(index.near_words(word))
-        else:
-            word_sets.append(index.words_with_prefix(word, 50))
-    if not word_sets or not all(word_sets):
-        return []
-    ids = sorted(index.terms_with_words(word_sets, FORM_LIMIT))
-    connection = session.connection()
-    rows = connection.execute(_statements(connection.dialect.name)["by_id"], {"ids": ids}) if ids else []
-    scored = []
-    for row in rows:
-        if row.lang != "en" or row.kind == "abbreviation":
-            continue
-        score = fuzz.ratio(keys.en, row.key or "")
-        if score >= FUZZY_MIN_SCORE:
-            scored.append((-score, row.status != "preferred", -(row.count or 0), row.concept_id, row.id))
+    """English with a typo: candidates from the trigram index, then RapidFuzz on the whole key."""
     ranked, seen = [], set()
-    for negative_score, _, _, concept_id, term_id in sorted(scored):
-        if concept_id not in seen:
-            seen.add(concept_id)
-            ranked.append(_Ranked(concept_id, term_id, "fuzzy", "en", round(-negative_score / 100 * 0.6, 3)))
+    for score, row in fuzzy_ranked(keys.en, fuzzy_candidates(session, keys.en)):
+        if row.concept_id not in seen:
+            seen.add(row.concept_id)
+            ranked.append(_Ranked(row.concept_id, row.id, "fuzzy", "en", round(score / 100 * 0.6, 3)))
     return ranked
 
 
-def search_concepts(session: Session, query: str, *, lang: str | None = None, limit: int = 20,
-                    offset: int = 0) -> SearchPage:
-    """Concepts matching ``query`` in any script or form, best first, one page of them."""
-    keys = parse_query(query, lang)
-    if keys.is_empty:
-        return SearchPage(results=[], total=0)
-    ranked = _ranked_matches(session, keys)
-    if not ranked and keys.en and len(keys.en) >= 4:
-        ranked = _fuzzy_matches(session, keys)
+def _fuzzy_page(session: Session, keys: QueryKeys, limit: int, offset: int) -> tuple[list[Hit], int]:
+    ranked = _fuzzy_matches(session, keys)
     page = ranked[offset:offset + limit]
-    concepts = {c.id: c for c in concepts_in_order(session, [m.concept_id for m in page])}
+    concepts = load_concept_rows(session, [m.concept_id for m in page])
     hits = []
     for m in page:
         concept = concepts.get(m.concept_id)
         if concept is not None:
             term = next((t for t in concept.terms if t.id == m.term_id), None)
             hits.append(Hit(concept=concept, match_kind=m.kind, matched_term=term, field=m.field, score=m.score))
-    return SearchPage(results=hits, total=len(ranked))
+    return hits, len(ranked)
 
 
+def search_concepts(session: Session, query: str, *, lang: str | None = None, limit: int = 20,
+                    offset: int = 0) -> SearchPage:
+    """Concepts matching ``query`` in any script or form, best first, one page of them."""
+    from .in_query import terms_in_query
+
+    keys = parse_query(query, lang)
+    if keys.is_empty:
+        return SearchPage(results=[], total=0)
+    hits, total = _page_of_matches(session, keys, limit, offset)
+    if not total and keys.en and len(keys.en) >= 4:
+        hits, total = _fuzzy_page(session, keys, limit, offset)
+    inside = terms_in_query(session, keys, {h.concept.id for h in hits}) if offset == 0 else []
+    return SearchPage(results=hits, total=total, in_query=inside)

@@ -7,9 +7,8 @@ same whichever endpoint produced it.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from types import SimpleNamespace
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -17,13 +16,67 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..models import TERM_STATUSES, Concept, Term
 
-__all__ = ["concept_document", "concept_url", "concepts_in_order", "load_concept_documents", "preferred_term"]
+__all__ = ["ConceptRow", "TermRow", "concept_document", "concept_url", "concepts_in_order", "load_concept_documents",
+           "load_concept_rows", "preferred_term"]
 
 _STATUS_ORDER = {s: i for i, s in enumerate(TERM_STATUSES)}
 _KIND_ORDER = {"full": 0, "variant": 1, "abbreviation": 2}
 # Enough to turn ids into documents without loading ORM objects.
 _TERM_COLUMNS = (Term.id, Term.concept_id, Term.lang, Term.text, Term.kind, Term.status,
                  Term.zh_hant, Term.pinyin, Term.count)
+
+
+@dataclass(frozen=True)
+class TermRow:
+    """A term as a read needs it: the columns of ``_TERM_COLUMNS``, no ORM object."""
+
+    id: int
+    concept_id: int
+    lang: str
+    text: str
+    kind: str
+    status: str
+    zh_hant: str | None
+    pinyin: str | None
+    count: int | None
+
+
+@dataclass
+class ConceptRow:
+    """A concept as a read needs it (what ``concept_document`` reads), with its terms."""
+
+    id: int
+    domain: str | None
+    definition: str | None
+    version: int
+    terms: list[TermRow] = field(default_factory=list)
+
+    def terms_of(self, lang: str, kind: str | None = None) -> list[TermRow]:
+        """This concept's terms in one language, preferred first (as ``Concept.terms_of``)."""
+        found = [t for t in self.terms if t.lang == lang and (kind is None or t.kind == kind)]
+        return sorted(found, key=lambda t: (_STATUS_ORDER.get(t.status, 9), t.kind != "full", t.id or 0))
+
+
+def load_concept_rows(session: Session, concept_ids: Iterable[int]) -> dict[int, ConceptRow]:
+    """Concepts with their terms, one Core statement per 5,000 concepts: id → ``ConceptRow``
+    (missing ids left out; a concept without terms has an empty list)."""
+    ids = list(dict.fromkeys(concept_ids))
+    c = Concept.__table__.c
+    t = Term.__table__.c
+    columns = (t.id, t.concept_id, t.lang, t.text, t.kind, t.status, t.zh_hant, t.pinyin, t.count)
+    concepts: dict[int, ConceptRow] = {}
+    for i in range(0, len(ids), 5000):
+        rows = session.connection().execute(
+            select(c.id.label("cid"), c.domain, c.definition, c.version, *columns)
+            .outerjoin(Term.__table__, t.concept_id == c.id).where(c.id.in_(ids[i:i + 5000])).order_by(t.id))
+        for row in rows:
+            concept = concepts.get(row.cid)
+            if concept is None:
+                concept = concepts[row.cid] = ConceptRow(row.cid, row.domain, row.definition, row.version)
+            if row.id is not None:
+                concept.terms.append(TermRow(row.id, row.concept_id, row.lang, row.text, row.kind, row.status,
+                                             row.zh_hant, row.pinyin, row.count))
+    return concepts
 
 
 def concept_url(concept_id: int) -> str:
@@ -64,22 +117,8 @@ def concept_document(concept: Any) -> dict[str, Any]:
 
 
 def load_concept_documents(session: Session, concept_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """Documents for many concepts in two Core queries (no ORM objects): id → document."""
-    ids = list(dict.fromkeys(concept_ids))
-    documents: dict[int, dict[str, Any]] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        concepts = session.execute(
-            select(Concept.id, Concept.domain, Concept.definition, Concept.version)
-            .where(Concept.id.in_(chunk))).all()
-        terms: dict[int, list[Any]] = defaultdict(list)
-        for row in session.execute(select(*_TERM_COLUMNS).where(Term.concept_id.in_(chunk))):
-            terms[row.concept_id].append(row)
-        for row in concepts:
-            shaped = SimpleNamespace(id=row.id, domain=row.domain, definition=row.definition,
-                                     version=row.version, terms=terms[row.id])
-            documents[row.id] = concept_document(shaped)
-    return documents
+    """Documents for many concepts, one Core statement per 5,000 (no ORM objects): id → document."""
+    return {cid: concept_document(row) for cid, row in load_concept_rows(session, concept_ids).items()}
 
 
 def concepts_in_order(session: Session, concept_ids: Sequence[int]) -> list[Concept]:

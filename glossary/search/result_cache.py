@@ -28,7 +28,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from .term_index import glossary_stamp
+from .stamp import glossary_stamp
 
 __all__ = ["CAPACITY", "STAMP_TTL", "remember"]
 
