@@ -10,7 +10,10 @@ from glossary.services.candidates import (
     bulk_approve,
     candidate_dedupe_key,
     merge_candidate,
+    plan_merge,
     reject_candidate,
+    restore_candidate,
+    split_scripts,
     suggest_concepts,
 )
 from glossary.services.concepts import create_concept
@@ -95,3 +98,31 @@ def test_rejection_is_in_the_audit_trail(db):
     revision = db.session.scalar(select(Revision).where(Revision.action == "reject"))
     assert revision.before["status"] == "new" and revision.after == {
         "candidate_id": candidate.id, "zh": "焦虑", "en": "anxiety", "abbr": "", "status": "rejected"}
+
+
+def test_split_scripts_keeps_traditional_as_written_and_derives_the_simplified():
+    assert split_scripts("閉鎖小帶蛋白-1") == ("閉鎖小帶蛋白-1", "闭锁小带蛋白-1")
+    assert split_scripts("闭锁小带蛋白-1") == ("", "闭锁小带蛋白-1")
+    assert split_scripts("5-羟色胺", "血清素") == ("血清素", "5-羟色胺")  # the curator's form wins
+
+
+def test_plan_merge_explains_each_term_and_an_abbreviation_plural_stays_unticked(db):
+    concept = create_concept(db.session, {"terms": [{"text": "短链脂肪酸"}, {"text": "short-chain fatty acid"},
+                                                    {"text": "SCFA", "kind": "abbreviation"}]}, None)
+    candidate = add_candidate(db, "短链脂肪酸", "short chain fatty acids", "SCFAs")
+    plan = {o["text"]: o for o in plan_merge(db.session, candidate.id, concept.id)}
+    assert plan["短链脂肪酸"]["present"] and not plan["短链脂肪酸"]["add"]
+    assert not plan["SCFAs"]["add"] and "SCFA" in plan["SCFAs"]["reason"]
+    assert not plan["short chain fatty acids"]["add"]
+    merge_candidate(db.session, candidate.id, concept.id, None)
+    assert sorted(t.text for t in concept.terms) == ["SCFA", "short-chain fatty acid", "短链脂肪酸"]
+    assert concept.terms_of("zh")[0].count == 1  # seen again: counted
+
+
+def test_restore_only_a_rejected_candidate(db):
+    candidate = add_candidate(db, "研究", "study")
+    with pytest.raises(Conflict):
+        restore_candidate(db.session, candidate.id, None)
+    reject_candidate(db.session, candidate.id, None)
+    assert restore_candidate(db.session, candidate.id, None).status == "new"
+    assert approve_candidate(db.session, candidate.id, None).id  # reviewable again

@@ -6,12 +6,19 @@ import pytest
 from sqlalchemy import select
 
 from glossary.models import Concept, Evidence, Revision
+from glossary.services.domains import add_domain
 
 from .test_web_support import add_candidate, add_concept, add_source, concept_form_values, logged_in
+
+# The domains the forms may choose (a managed list: a name off the list is refused).
+DOMAINS = ("biochemistry", "endocrinology", "immunology", "neurology", "oncology", "psychiatry")
 
 
 @pytest.fixture()
 def curator(db, client):
+    for name in DOMAINS:
+        add_domain(db.session, name)
+    db.session.commit()
     return logged_in(db, client, "curator")
 
 

@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..models import Candidate, Concept, Evidence, Term, User
-from ..textkeys import abbr_key, english_key, has_cjk, zh_key
+from ..search.check_glossary import english_keys
+from ..text.abbreviations import abbreviation_variant_key
+from ..textkeys import abbr_key, english_key, has_cjk, to_simplified, zh_key
 from .concepts import concept_snapshot, create_concept, update_concept
 from .revisions import record_revision
 
@@ -71,6 +73,10 @@ def _proposal(candidate: Candidate, edits: dict[str, Any] | None) -> dict[str, s
         if value is not None and not isinstance(value, str):
             raise ValidationFailed(f"{field} must be text.", details={"field": field})
         proposal[field] = (value or "").strip()
+    hant = edits.get("zh_hant")
+    if hant is not None and not isinstance(hant, str):
+        raise ValidationFailed("zh_hant must be text.", details={"field": "zh_hant"})
+    proposal["zh_hant"], proposal["zh"] = split_scripts(proposal["zh"], (hant or "").strip())
     if proposal["zh"] and not has_cjk(proposal["zh"]):
         raise ValidationFailed("The Chinese term must contain Chinese characters.", details={"field": "zh"})
     if not (proposal["zh"] or proposal["en"]):
@@ -80,10 +86,21 @@ def _proposal(candidate: Candidate, edits: dict[str, Any] | None) -> dict[str, s
     return proposal
 
 
+def split_scripts(zh: str, hant: str = "") -> tuple[str, str]:
+    """(traditional, simplified) of a mined Chinese term: one written in traditional script is kept as
+    written as the traditional form and its simplified form derived; ``hant`` is a form the curator set."""
+    if zh and to_simplified(zh) != zh:
+        return hant or zh, to_simplified(zh)
+    return hant, zh
+
+
 def _terms_for(proposal: dict[str, str], count: int) -> list[dict[str, Any]]:
     terms = []
     if proposal["zh"]:
-        terms.append({"lang": "zh", "text": proposal["zh"], "kind": "full", "count": count})
+        zh = {"lang": "zh", "text": proposal["zh"], "kind": "full", "count": count}
+        if proposal.get("zh_hant"):
+            zh["zh_hant"] = proposal["zh_hant"]
+        terms.append(zh)
     if proposal["en"]:
         terms.append({"lang": "en", "text": proposal["en"], "kind": "full", "count": count})
     if proposal["abbr"]:
@@ -137,36 +154,110 @@ def approve_candidate(session: Session, candidate_id: int, actor: User | None,
     return concept
 
 
-def merge_candidate(session: Session, candidate_id: int, concept_id: int, actor: User | None,
-                    edits: dict[str, Any] | None = None, expected_version: int | None = None) -> Concept:
-    """Add the candidate's terms that the concept lacks; the concept's preferred terms stay preferred."""
+def _term_key(lang: str, kind: str, text: str) -> tuple[str, bool, str]:
+    is_abbr = kind == "abbreviation"
+    return lang, is_abbr, abbr_key(text) if is_abbr else zh_key(text) if lang == "zh" else english_key(text)
+
+
+def _why_not_by_default(option: dict[str, Any], terms: list[dict[str, Any]]) -> str | None:
+    """Why adding this term would be a mistake more often than not: a phrase around a term, a plural."""
+    same = [t for t in terms if t["lang"] == option["lang"] and (t["kind"] == "abbreviation")
+            == (option["kind"] == "abbreviation")]
+    if option["lang"] == "zh":
+        key = zh_key(option["text"])
+        inside = next((t["text"] for t in same if zh_key(t["text"]) in key), None)
+        if inside:
+            return f"a longer phrase around 「{inside}」, not another name of it"
+    elif option["kind"] == "abbreviation":
+        key = abbreviation_variant_key(option["text"])
+        twin = next((t["text"] for t in same if abbreviation_variant_key(t["text"]) == key), None)
+        if twin:
+            return f"another spelling (plural, case) of {twin}"
+    else:
+        keys = english_keys(option["text"])
+        twin = next((t["text"] for t in same if english_keys(t["text"]) & keys), None)
+        if twin:
+            return f"the plural or singular of {twin}"
+    return None
+
+
+def plan_merge(session: Session, candidate_id: int, concept_id: int,
+               edits: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """What merging would do, term by term, before it does it.
+
+    Each option: ``id``, ``lang``, ``kind``, ``text`` (``zh_hant``), ``present`` (the concept has it:
+    only its count goes up), ``add`` (ticked by default) and ``reason``. The candidate's reading is
+    ticked unless it is a phrase around one of the concept's terms or a plural of one; the miner's
+    other readings are offered unticked.
+    """
     candidate = get_candidate(session, candidate_id)
-    _require_new(candidate)
     concept = session.get(Concept, concept_id)
     if concept is None:
         raise NotFound(f"No concept has id {concept_id}.")
     proposal = _proposal(candidate, edits)
     terms = concept_snapshot(concept)["terms"]
-    present = {(t["lang"], t["kind"] == "abbreviation",
-                abbr_key(t["text"]) if t["kind"] == "abbreviation" else
-                zh_key(t["text"]) if t["lang"] == "zh" else english_key(t["text"])) for t in terms}
-    for new in _terms_for(proposal, candidate.count):
-        is_abbr = new["kind"] == "abbreviation"
-        key = abbr_key(new["text"]) if is_abbr else zh_key(new["text"]) if new["lang"] == "zh" \
-            else english_key(new["text"])
-        if (new["lang"], is_abbr, key) in present:
-            for term in terms:  # seen again: count it
-                if term["lang"] == new["lang"] and term["text"] == new["text"]:
-                    term["count"] = (term.get("count") or 0) + candidate.count
+    present = {_term_key(t["lang"], t["kind"], t["text"]) for t in terms}
+    offered = [(term, None) for term in _terms_for(proposal, candidate.count)]
+    for alternative in candidate.alternatives or []:
+        if not isinstance(alternative, dict):
             continue
+        reading = {k: alternative.get(k) if isinstance(alternative.get(k), str) else "" for k in ("zh", "en", "abbr")}
+        hant, reading["zh"] = split_scripts(reading["zh"].strip())
+        for term in _terms_for({**reading, "zh_hant": hant}, candidate.count):
+            offered.append((term, "another reading the miner considered"))
+    options, seen = [], set()
+    for term, alt_reason in offered:
+        key = _term_key(term["lang"], term["kind"], term["text"])
+        if key in seen or not term["text"].strip():
+            continue
+        seen.add(key)
+        option = {**term, "id": f"{term['lang']}:{term['kind']}:{term['text']}", "present": key in present}
+        if option["present"]:
+            option.update(add=False, reason="already a term of this concept: its count goes up")
+        else:
+            caution = _why_not_by_default(option, terms)
+            option.update(add=not (caution or alt_reason), reason=caution or alt_reason or "a new term")
+        options.append(option)
+    return options
+
+
+def merge_candidate(session: Session, candidate_id: int, concept_id: int, actor: User | None,
+                    edits: dict[str, Any] | None = None, expected_version: int | None = None,
+                    chosen: list[str] | None = None) -> Concept:
+    """Add the terms chosen from ``plan_merge`` (its defaults when ``chosen`` is None) to the concept.
+
+    Terms the concept has are counted again; the concept's preferred terms stay preferred.
+    """
+    candidate = get_candidate(session, candidate_id)
+    _require_new(candidate)
+    options = plan_merge(session, candidate_id, concept_id, edits)
+    concept = session.get(Concept, concept_id)
+    by_id = {option["id"]: option for option in options}
+    if chosen is None:
+        chosen = [option["id"] for option in options if option["add"]]
+    unknown = [c for c in chosen if c not in by_id or by_id[c]["present"]]
+    if unknown:
+        raise ValidationFailed(f"{unknown[0]!r} is not one of the terms this merge can add.",
+                               details={"field": "add"})
+    terms = concept_snapshot(concept)["terms"]
+    for option in options:
+        if option["present"]:
+            key = _term_key(option["lang"], option["kind"], option["text"])
+            for term in terms:  # seen again: count it
+                if _term_key(term["lang"], term["kind"], term["text"]) == key:
+                    term["count"] = (term.get("count") or 0) + candidate.count
+                    break
+    for option_id in dict.fromkeys(chosen):
+        option = by_id[option_id]
+        new = {k: option[k] for k in ("lang", "text", "kind", "count") if k in option}
+        if option.get("zh_hant"):
+            new["zh_hant"] = option["zh_hant"]
+        is_abbr = new["kind"] == "abbreviation"
         has_preferred = any(t["lang"] == new["lang"] and (t["kind"] == "abbreviation") == is_abbr
                             and t["status"] == "preferred" for t in terms)
-        if has_preferred and not is_abbr:
-            new = {**new, "kind": "variant", "status": "admitted"}
-        elif has_preferred:
-            new = {**new, "status": "admitted"}
+        if has_preferred:
+            new.update(status="admitted", kind="abbreviation" if is_abbr else "variant")
         terms.append(new)
-        present.add((new["lang"], is_abbr, key))
     version = concept.version if expected_version is None else expected_version
     update_concept(session, concept.id, {"terms": terms}, actor, version, action="merge")
     candidate.status = "merged"
@@ -185,6 +276,20 @@ def reject_candidate(session: Session, candidate_id: int, actor: User | None) ->
     proposal = {"candidate_id": candidate.id, "zh": candidate.zh, "en": candidate.en, "abbr": candidate.abbr}
     record_revision(session, concept_id=None, actor=actor, action="reject",
                     before={**proposal, "status": "new"}, after={**proposal, "status": "rejected"})
+    return candidate
+
+
+def restore_candidate(session: Session, candidate_id: int, actor: User | None) -> Candidate:
+    """Put a rejected candidate back in the queue; re-mining then counts it again instead of skipping it."""
+    candidate = get_candidate(session, candidate_id)
+    if candidate.status != "rejected":
+        raise Conflict(f"Only a rejected candidate can be restored; this one is {candidate.status}.",
+                       details={"status": candidate.status})
+    candidate.status = "new"
+    session.flush()
+    proposal = {"candidate_id": candidate.id, "zh": candidate.zh, "en": candidate.en, "abbr": candidate.abbr}
+    record_revision(session, concept_id=None, actor=actor, action="restore",
+                    before={**proposal, "status": "rejected"}, after={**proposal, "status": "new"})
     return candidate
 
 

@@ -31,7 +31,7 @@ from ..models import (
     User,
     utcnow,
 )
-from ..textkeys import CONTROL_RE, bidi_control_in, drop_zero_width, has_cjk
+from ..textkeys import CONTROL_RE, bidi_control_in, drop_zero_width, has_cjk, to_simplified, to_traditional
 from .revisions import record_revision
 
 EDITABLE_FIELDS = ("domain", "definition", "note", "status")
@@ -49,11 +49,23 @@ def concept_snapshot(concept: Concept) -> dict[str, Any]:
         "note": concept.note,
         "status": concept.status,
         "version": concept.version,
-        "terms": [
-            {"lang": t.lang, "text": t.text, "kind": t.kind, "status": t.status, "count": t.count or 0}
-            for t in concept.terms
-        ],
+        "terms": [_term_snapshot(t) for t in concept.terms],
     }
+
+
+def _term_snapshot(term: Term) -> dict[str, Any]:
+    data = {"lang": term.lang, "text": term.text, "kind": term.kind, "status": term.status,
+            "count": term.count or 0}
+    # Only a curated form: a conversion is derived again from the text. (An import plan's terms have none.)
+    curated = term.zh_hant_curated if isinstance(term, Term) else None
+    if curated:
+        data["zh_hant"] = curated
+    return data
+
+
+def term_row(data: dict[str, Any]) -> Term:
+    """A new Term from a validated term dict (``zh_hant``, when present, is a curated traditional form)."""
+    return Term(**data)
 
 
 def _clean_text(value: Any, field: str, limit: int) -> str | None:
@@ -112,8 +124,28 @@ def validate_terms(raw_terms: Any) -> list[dict[str, Any]]:
         if identity in seen:
             continue
         seen.add(identity)
-        cleaned.append({"lang": lang, "text": text, "kind": kind, "status": status, "count": count})
+        term = {"lang": lang, "text": text, "kind": kind, "status": status, "count": count}
+        hant = _curated_hant(raw.get("zh_hant"), lang, text, where)
+        if hant:
+            term["zh_hant"] = hant
+        cleaned.append(term)
     return cleaned
+
+
+def _curated_hant(value: Any, lang: str, text: str, where: str) -> str | None:
+    """A curated traditional form: Chinese text, on a Chinese term; the plain conversion is not kept."""
+    hant = _clean_text(value, f"{where}.zh_hant", MAX_TERM_LENGTH)
+    if not hant:
+        return None
+    hant = drop_zero_width(hant).strip()
+    if lang != "zh":
+        raise ValidationFailed(f"{where}.zh_hant: only a Chinese term has a traditional form.",
+                               details={"field": where})
+    if not has_cjk(hant) or CONTROL_RE.search(hant) or "\n" in hant or "\t" in hant:
+        raise ValidationFailed(f"{where}.zh_hant must be Chinese text on one line.", details={"field": where})
+    _refuse_bidi_controls(hant, where)
+    # Equal to what conversion gives: nothing curated, so a later edit of the text converts afresh.
+    return None if hant == to_traditional(to_simplified(text)) else hant
 
 
 def _refuse_bidi_controls(text: str, where: str) -> None:
@@ -135,7 +167,7 @@ def find_duplicate(session: Session, terms: list[dict[str, Any]]) -> tuple[int, 
     Returns (concept id, its Chinese term, its English term), or None. Abbreviations
     do not count: one abbreviation often stands for several concepts.
     """
-    probes = [Term(**term) for term in terms if term["kind"] != "abbreviation"]
+    probes = [term_row(term) for term in terms if term["kind"] != "abbreviation"]
     for probe in probes:
         probe.fill_keys()
     zh_keys = {probe.key for probe in probes if probe.lang == "zh"}
@@ -181,6 +213,12 @@ def _apply_fields(concept: Concept, data: dict[str, Any]) -> None:
         concept.status = status
 
 
+def _register_domain(session: Session, concept: Concept) -> None:
+    from .domains import register_domain  # domains edits concepts through this module
+
+    register_domain(session, concept.domain)
+
+
 def _replace_terms(concept: Concept, terms: list[dict[str, Any]]) -> None:
     """Keep rows whose (lang, kind, text) survive; update their status; add and drop the rest."""
     existing = {(t.lang, t.kind, t.text): t for t in concept.terms}
@@ -191,10 +229,11 @@ def _replace_terms(concept: Concept, terms: list[dict[str, Any]]) -> None:
     for identity, data in wanted.items():
         term = existing.get(identity)
         if term is None:
-            concept.terms.append(Term(**data))
+            concept.terms.append(term_row(data))
         else:
             term.status = data["status"]
             term.count = max(term.count or 0, data["count"])
+            term.zh_hant = data.get("zh_hant")  # None: converted again from the text
 
 
 def create_concept(session: Session, data: dict[str, Any], actor: User | None,
@@ -214,7 +253,8 @@ def create_concept(session: Session, data: dict[str, Any], actor: User | None,
         _refuse_duplicate(session, terms)
     concept = Concept(status="approved")
     _apply_fields(concept, data)
-    concept.terms = [Term(**t) for t in terms]
+    _register_domain(session, concept)
+    concept.terms = [term_row(t) for t in terms]
     session.add(concept)
     session.flush()
     record_revision(session, concept_id=concept.id, actor=actor, action=action,
@@ -252,6 +292,7 @@ def update_concept(session: Session, concept_id: int, data: dict[str, Any], acto
     _check_version(concept, expected_version, data)
     before = concept_snapshot(concept)
     _apply_fields(concept, data)
+    _register_domain(session, concept)
     if "terms" in data:
         _replace_terms(concept, validate_terms(data["terms"]))
     concept.updated_at = utcnow()  # always touch the row so the version moves on
@@ -335,7 +376,7 @@ def revert_revision(session: Session, revision_id: int, actor: User | None) -> C
     if concept is None:  # deleted: bring it back under its old id, as it was before the revision
         restored = Concept(id=revision.concept_id, status="approved")
         _apply_fields(restored, fields)
-        restored.terms = [Term(**t) for t in validate_terms(fields["terms"])]
+        restored.terms = [term_row(t) for t in validate_terms(fields["terms"])]
         session.add(restored)
         session.flush()
         evidence_ids = target.get("evidence_ids") or []

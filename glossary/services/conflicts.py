@@ -63,6 +63,8 @@ def rebase_edit(base: dict[str, Any] | None, theirs: dict[str, Any],
             if identity not in result or result[identity].get("status") != before.get("status"):
                 clashes.append(f"term {identity[2]}")
             result[identity] = {**result.get(identity, term), "status": term.get("status")}
+        if before is not None and identity in result and term.get("zh_hant") != before.get("zh_hant"):
+            result[identity] = {**result[identity], "zh_hant": term.get("zh_hant")}  # you set its traditional form
     for identity in base_terms.keys() - your_terms.keys():
         result.pop(identity, None)  # you deleted it
     merged["terms"] = list(result.values())

@@ -26,8 +26,10 @@ def record_revision(session: Session, *, concept_id: int | None, actor: User | N
     return revision
 
 
-def concept_history(session: Session, concept_id: int) -> list[Revision]:
-    """Every revision of a concept, newest first."""
+def concept_history(session: Session, concept_id: int, *, public: bool = False) -> list[Revision]:
+    """Every revision of a concept, newest first; ``public`` leaves out the curators' internal notes."""
     stmt = (select(Revision).where(Revision.concept_id == concept_id)
             .order_by(Revision.created_at.desc(), Revision.id.desc()))
+    if public:
+        stmt = stmt.where(Revision.action != "internal_note")
     return list(session.scalars(stmt))

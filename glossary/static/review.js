@@ -1,8 +1,21 @@
 // Review queue keys: j/k move, a approve, e edit, r reject, m merge into the first
 // suggestion, x select, b approve the selection. Each key presses a real button or
 // link of the current card, so everything also works by mouse and without script.
+// The keys can be turned off (WCAG 2.1.4); the choice is kept in this browser.
 (function () {
   "use strict";
+  var STORE = "glossary.shortcuts";
+  var enabled = true;
+  try { enabled = window.localStorage.getItem(STORE) !== "off"; } catch (e) { /* storage blocked: keys on */ }
+  var toggle = document.getElementById("shortcuts-toggle");
+  if (toggle) {
+    toggle.checked = enabled;
+    document.getElementById("shortcuts-switch").hidden = false;
+    toggle.addEventListener("change", function () {
+      enabled = toggle.checked;
+      try { window.localStorage.setItem(STORE, enabled ? "on" : "off"); } catch (e) { /* kept for this page only */ }
+    });
+  }
   var cards = Array.prototype.slice.call(document.querySelectorAll("#queue .candidate"));
   if (!cards.length) { return; }
   var current = -1;
@@ -35,7 +48,7 @@
   });
 
   document.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) { return; }
+    if (!enabled || event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) { return; }
     var handled = true;
     switch (event.key) {
       case "j": select(current + 1); break;

@@ -6,18 +6,17 @@ side with their own edit still in the form, ready to apply again.
 
 from __future__ import annotations
 
-import difflib
-import re
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..errors import Conflict, Duplicate, ValidationFailed
 from ..extensions import db
 from ..models import Concept
+from ..services.concept_lists import deleted_concepts, find_concepts
 from ..services.concepts import (
-    EDITABLE_FIELDS,
     concept_snapshot,
     create_concept,
     delete_concept,
@@ -25,83 +24,20 @@ from ..services.concepts import (
     revert_revision,
     update_concept,
 )
-from ..services.conflicts import rebase_edit, snapshot_at, term_identity
+from ..services.conflicts import rebase_edit, snapshot_at
+from ..services.domains import domain_names
+from ..services.internal_notes import internal_note, set_internal_note
+from ..services.relations import LABELS as RELATION_LABELS
+from ..services.relations import add_relation, related_concepts, remove_relation
 from ..services.revisions import concept_history
-from .forms import ConceptForm, DeleteConceptForm, role_required
+from ..services.term_notes import set_term_notes, term_notes
+from .access import commit_and_redirect, role_required
+from .forms import ConceptForm, DeleteConceptForm, offer_domains
 
 bp = Blueprint("concepts", __name__)
 
 EVIDENCE_SHOWN = 40
-
-
-# --- template helpers -------------------------------------------------------
-
-@bp.app_template_global()
-def highlight(sentence: str, needles: list[str] | tuple[str, ...]) -> list[tuple[str, bool]]:
-    """Split ``sentence`` into (text, is_match) pieces; the template escapes each piece.
-
-    Longest needles first, case-insensitive, so ``5-HT`` inside ``5-HTT`` and
-    ``oxytocin`` inside ``Oxytocin receptor`` are marked the way a reader expects.
-    """
-    sentence = sentence or ""
-    wanted = sorted({n.strip() for n in needles if n and n.strip()}, key=len, reverse=True)
-    if not wanted:
-        return [(sentence, False)]
-    pattern = re.compile("|".join(re.escape(n) for n in wanted), re.IGNORECASE)
-    pieces, at = [], 0
-    for match in pattern.finditer(sentence):
-        if match.start() > at:
-            pieces.append((sentence[at:match.start()], False))
-        pieces.append((match.group(), True))
-        at = match.end()
-    if at < len(sentence):
-        pieces.append((sentence[at:], False))
-    return pieces
-
-
-def _text_diff(old: str, new: str) -> list[tuple[str, str]]:
-    """Character-level diff (Chinese has no spaces to split on): ('same'|'del'|'ins', text)."""
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    pieces: list[tuple[str, str]] = []
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            pieces.append(("same", old[a1:a2]))
-            continue
-        if a2 > a1:
-            pieces.append(("del", old[a1:a2]))
-        if b2 > b1:
-            pieces.append(("ins", new[b1:b2]))
-    return pieces
-
-
-def _term_label(term: dict[str, Any]) -> str:
-    lang, kind, text = term_identity(term)
-    kind = "" if kind == "full" else f", {kind}"
-    return f"{text} ({lang}{kind}, {term.get('status') or 'preferred'})"
-
-
-@bp.app_template_global()
-def snapshot_changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """What a revision changed, as readable lines: field, before, after, and an inline diff."""
-    before, after = before or {}, after or {}
-    changes = []
-    for field in EDITABLE_FIELDS:
-        old, new = before.get(field) or "", after.get(field) or ""
-        if old != new:
-            diff = _text_diff(old, new) if old and new else None
-            changes.append({"field": field, "before": old, "after": new, "diff": diff})
-    old_terms = {term_identity(t): t for t in before.get("terms") or []}
-    new_terms = {term_identity(t): t for t in after.get("terms") or []}
-    for identity, term in old_terms.items():
-        if identity not in new_terms:
-            changes.append({"field": "term removed", "before": _term_label(term), "after": ""})
-        elif new_terms[identity].get("status") != term.get("status"):
-            changes.append({"field": "term status", "before": _term_label(term),
-                            "after": _term_label(new_terms[identity])})
-    for identity, term in new_terms.items():
-        if identity not in old_terms:
-            changes.append({"field": "term added", "before": "", "after": _term_label(term)})
-    return changes
+DELETED_PER_PAGE = 100
 
 
 # --- pages ------------------------------------------------------------------
@@ -109,25 +45,43 @@ def snapshot_changes(before: dict[str, Any] | None, after: dict[str, Any] | None
 @bp.get("/concepts/<int:concept_id>")
 def show(concept_id: int):
     concept = db.session.get(Concept, concept_id)
-    history = concept_history(db.session, concept_id)
+    curator = current_user.is_authenticated and current_user.can("curator")
+    history = concept_history(db.session, concept_id, public=not curator)
     if concept is None:
         if not history:
             abort(404, f"No concept has id {concept_id}.")
         # Deleted: its history survives, so it can be brought back.
         return render_template("concepts/deleted.html", concept_id=concept_id, history=history,
                                last=history[0].before), 404
-    needles = [t.text for t in concept.terms]
+    # Evidence quotes the text as written, so traditional forms are marked too.
+    needles = [t.text for t in concept.terms] + [t.zh_hant for t in concept.terms if t.zh_hant]
     return render_template("concepts/show.html", concept=concept, history=history, needles=needles,
-                           evidence=concept.evidence[:EVIDENCE_SHOWN], evidence_total=len(concept.evidence))
+                           evidence=concept.evidence[:EVIDENCE_SHOWN], evidence_total=len(concept.evidence),
+                           related=related_concepts(db.session, concept_id), relation_labels=RELATION_LABELS,
+                           term_notes=term_notes(db.session, concept_id),
+                           internal=internal_note(db.session, concept_id) if curator else "")
+
+
+@bp.get("/concepts/deleted")
+@role_required("curator")
+def deleted():
+    """Deleted concepts, latest first, each linking to its page (history, "Restore the concept")."""
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows, total = deleted_concepts(db.session, DELETED_PER_PAGE, (page - 1) * DELETED_PER_PAGE)
+    pages = max(-(-total // DELETED_PER_PAGE), 1)
+    return render_template("concepts/deleted_list.html", rows=rows, total=total, page=page, pages=pages)
 
 
 @bp.route("/concepts/new", methods=["GET", "POST"])
 @role_required("curator")
 def new():
     form = ConceptForm()
+    offer_domains(form.domain, domain_names(db.session))
     if form.validate_on_submit():
         try:
             concept = create_concept(db.session, {**form.concept_data(), "homonym": form.homonym.data}, current_user)
+            set_internal_note(db.session, concept.id, form.internal_note.data or "", current_user)
+            set_term_notes(db.session, concept.id, form.term_notes(), current_user)
         except (ValidationFailed, Duplicate) as exc:
             db.session.rollback()
             flash(exc.message, "error")
@@ -147,14 +101,18 @@ def new():
 def edit(concept_id: int):
     concept = get_concept(db.session, concept_id)
     if request.method == "GET":
-        form = ConceptForm(data=concept_snapshot(concept))
+        form = ConceptForm(data=_form_data(concept))
+        offer_domains(form.domain, domain_names(db.session), concept.domain)
         form.add_blank_rows()
         return render_template("concepts/edit.html", form=form, concept=concept)
     form = ConceptForm()
+    offer_domains(form.domain, domain_names(db.session), concept.domain)
     if not form.validate():
         return render_template("concepts/edit.html", form=form, concept=concept), 422
     try:
         update_concept(db.session, concept_id, form.concept_data(), current_user, form.expected_version())
+        set_internal_note(db.session, concept_id, form.internal_note.data or "", current_user)
+        set_term_notes(db.session, concept_id, form.term_notes(), current_user)
     except Conflict as exc:
         db.session.rollback()
         return _conflict_page(concept_id, form, exc)
@@ -167,6 +125,15 @@ def edit(concept_id: int):
     return redirect(url_for(".show", concept_id=concept_id))
 
 
+def _form_data(concept: Concept) -> dict[str, Any]:
+    """The concept as the edit form shows it: its snapshot, each term's note and the internal note."""
+    data = concept_snapshot(concept)
+    notes = term_notes(db.session, concept.id)
+    for term, row in zip(data["terms"], concept.terms, strict=True):
+        term["note"] = notes.get(row.id, "")
+    return {**data, "internal_note": internal_note(db.session, concept.id)}
+
+
 def _conflict_page(concept_id: int, form: ConceptForm, exc: Conflict):
     """Both versions side by side, and the form refilled with yours applied on top of theirs."""
     concept = get_concept(db.session, concept_id)
@@ -174,7 +141,9 @@ def _conflict_page(concept_id: int, form: ConceptForm, exc: Conflict):
     yours = form.concept_data()
     base = snapshot_at(db.session, concept_id, form.expected_version())
     merged, clashes = rebase_edit(base, theirs, yours)
-    refilled = ConceptForm(formdata=None, data={**merged, "version": theirs["version"]})
+    refilled = ConceptForm(formdata=None, data={**merged, "version": theirs["version"],
+                                                "internal_note": form.internal_note.data})
+    offer_domains(refilled.domain, domain_names(db.session), merged.get("domain"))
     refilled.add_blank_rows()
     return render_template("concepts/edit.html", form=refilled, concept=concept, conflict=exc.message,
                            theirs=theirs, yours=yours, merged=merged, clashes=clashes), 409
@@ -190,9 +159,42 @@ def delete(concept_id: int):
         delete_concept(db.session, concept_id, current_user,
                        expected_version=int(version) if version and version.isdigit() else None)
         db.session.commit()
-        flash(f"Concept {concept_id} deleted. Its history keeps it; it can be restored from there.", "success")
+        # Markup survives the session cookie, so the message can link to where the concept can be restored.
+        flash(Markup('Concept {id} deleted. Its history keeps it: <a href="{page}">restore it from its page</a> '
+                     'or see <a href="{deleted}">all deleted concepts</a>.').format(
+            id=concept_id, page=url_for(".show", concept_id=concept_id), deleted=url_for(".deleted")), "success")
         return redirect(url_for("main.index"))
     return render_template("concepts/delete.html", form=form, concept=concept)
+
+
+@bp.post("/concepts/<int:concept_id>/relations")
+@role_required("curator")
+def relate(concept_id: int):
+    """Link another concept, named by id or found by a search that matches exactly one."""
+    kind = request.form.get("kind", "")
+    query = request.form.get("target", "").strip()[:200]
+    back = url_for(".show", concept_id=concept_id, _anchor="related")
+
+    def run() -> str:
+        found = [c for c in find_concepts(db.session, query) if c.id != concept_id] if query else []
+        if len(found) != 1:
+            names = ", ".join(str(c.id) for c in found[:5])
+            raise ValidationFailed(f"“{query}” names {len(found)} other concepts" + (f" ({names})" if found else "")
+                                   + "; give the id of one.", details={"field": "target"})
+        add_relation(db.session, concept_id, kind, found[0].id, current_user)
+        return f"Linked concept {found[0].id} ({RELATION_LABELS.get(kind, kind)})."
+
+    return commit_and_redirect(run, back)
+
+
+@bp.post("/concepts/<int:concept_id>/relations/<int:relation_id>/delete")
+@role_required("curator")
+def unrelate(concept_id: int, relation_id: int):
+    def run() -> str:
+        remove_relation(db.session, concept_id, relation_id, current_user)
+        return "Link removed."
+
+    return commit_and_redirect(run, url_for(".show", concept_id=concept_id, _anchor="related"))
 
 
 @bp.post("/revisions/<int:revision_id>/revert")

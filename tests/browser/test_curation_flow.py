@@ -75,7 +75,6 @@ def test_upload_review_search_and_read(live_server, new_page, screenshot_dir):
     page.fill("input[name=zh]", "视交叉上核")
     page.fill("input[name=en]", "suprachiasmatic nucleus")
     page.fill("input[name=abbr]", "SCN")
-    page.fill("input[name=domain]", "chronobiology")
     page.click("button:has-text('Approve as a new concept')")
     expect(page.locator(".flash-success")).to_contain_text("Approved 视交叉上核 · suprachiasmatic nucleus · SCN")
 
