@@ -62,11 +62,6 @@ class Duplicate(ServiceError):
     code = "duplicate"
 
 
-class Forbidden(ServiceError):
-    status = 403
-    code = "forbidden"
-
-
 class ValidationFailed(ServiceError):
     status = 422
     code = "invalid"

@@ -116,3 +116,20 @@ def test_api_ids_beyond_the_database_integer_are_404(client, path):
     response = client.get(path)
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_template_helpers_need_no_blueprint():
+    """Registered once from create_app, not as a side effect of importing some blueprint."""
+    from flask import Flask, render_template_string
+
+    from glossary.web.templating import register_template_helpers
+
+    bare = Flask("bare")
+    bare.secret_key = "x"
+    register_template_helpers(bare)
+    with bare.test_request_context("/?script=zh-Hant"):
+        page = render_template_string(
+            "{% for piece, hit in highlight('催产素受体', ['催产素']) %}{{ '[' if hit }}{{ piece }}{{ ']' if hit }}"
+            "{% endfor %} {{ '催產素' | zh_lang }} {{ preferred_script() }} {{ {} | rationale }}"
+        )
+    assert page.startswith("[催产素]受体 zh-Hant zh-Hans")

@@ -169,3 +169,30 @@ def test_a_script_in_a_term_is_shown_escaped_everywhere(db, client):
         assert "<script>alert" not in html and "<b>OXT" not in html and "<i>DA" not in html, url
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in client.get(f"/concepts/{concept.id}").get_data(as_text=True)
     assert "&lt;script&gt;" in client.get("/review").get_data(as_text=True)
+
+
+def test_one_transaction_commits_or_rolls_back_everything_and_says_why(app, db):
+    from flask import get_flashed_messages
+
+    from glossary.errors import ValidationFailed
+    from glossary.services.users import create_account
+    from glossary.web.access import one_transaction
+
+    with app.test_request_context("/"):
+        with one_transaction() as refused:
+            create_account(db.session, "lin", PASSWORD, "curator", None)
+            raise ValidationFailed("Something later in the request was refused.")
+        assert refused.refused is not None and refused.status == 422
+        assert get_flashed_messages(with_categories=True) == [("error", "Something later in the request was refused.")]
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0  # the first write went too
+        assert db.session.scalar(select(func.count()).select_from(Revision)) == 0
+        with one_transaction() as done:
+            create_account(db.session, "mei", PASSWORD, "curator", None)
+        assert done.refused is None
+    db.session.rollback()  # nothing pending: what the second block wrote was committed
+    assert db.session.scalar(select(User.name)) == "mei"
+    with app.test_request_context("/"), pytest.raises(ZeroDivisionError):
+        with one_transaction():
+            create_account(db.session, "ada", PASSWORD, "curator", None)
+            raise ZeroDivisionError  # not a refusal: rolled back and raised
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1

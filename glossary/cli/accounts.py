@@ -14,8 +14,8 @@ from flask import Flask
 from ..errors import ServiceError
 from ..extensions import db
 from ..models import ROLES
-from ..services.accounts import create_user, parse_lifetime
-from ..services.users import find_user, issue_token, reset_password
+from ..services.accounts import parse_lifetime
+from ..services.users import create_account, find_user, issue_token, reset_password
 
 
 def _stdin_is_terminal() -> bool:
@@ -37,7 +37,7 @@ def register(app: Flask) -> None:
     def create_user_command(name: str, role: str, password: str) -> None:
         """Create a user who can log in to the pages."""
         try:
-            create_user(db.session, name, password, role)
+            create_account(db.session, name, password, role, None)
         except ServiceError as exc:
             db.session.rollback()
             raise click.ClickException(exc.message) from exc

@@ -5,9 +5,12 @@ from __future__ import annotations
 from flask import Flask
 from flask_login import current_user
 
+from .templating import register_template_helpers
+
 # (endpoint, label, role needed or None): the header shows the ones that exist and fit the user.
 NAV_LINKS: list[tuple[str, str, str | None]] = [
     ("review.queue", "Review", "curator"),
+    ("concepts.new", "New concept", "curator"),
     ("documents.index", "Documents", "curator"),
     ("check.page", "Abbreviation check", None),
     ("interchange.export_page", "Export", None),
@@ -17,10 +20,11 @@ NAV_LINKS: list[tuple[str, str, str | None]] = [
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import admin, auth, check, concepts, documents, interchange, main, review
+    from . import admin, auth, browse, check, concepts, documents, domains, interchange, main, review
 
-    for module in (main, auth, concepts, review, documents, admin, check, interchange):
+    for module in (main, auth, browse, concepts, review, documents, admin, domains, check, interchange):
         app.register_blueprint(module.bp)
+    register_template_helpers(app)
 
     @app.context_processor
     def navigation():

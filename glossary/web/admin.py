@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from ..errors import ServiceError
 from ..extensions import db
 from ..models import ROLES, utcnow
 from ..services.accounts import parse_lifetime
@@ -29,20 +28,24 @@ from ..services.users import (
     sign_out_everywhere,
     withdraw_token,
 )
+from ..services.well_known import parse_well_known, replace_well_known, well_known
+from .access import commit_and_redirect, one_transaction, role_required
 from .auth import stay_logged_in
-from .forms import PasswordResetForm, RoleForm, TokenForm, UserForm, commit_and_redirect, role_required
+from .forms import PasswordResetForm, RoleForm, TokenForm, UserForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _page(user_form: UserForm | None = None, token_form: TokenForm | None = None,
-          new_token: str | None = None, status: int = 200):
+          new_token: str | None = None, status: int = 200, well_known_text: str | None = None):
     users = list_users(db.session)
     token_form = token_form or TokenForm()
     token_form.user_id.choices = [SelectChoice(u.id, f"{u.name} ({u.role})") for u in users if u.active]
     return render_template("admin/users.html", users=users, tokens=list_tokens(db.session),
                            user_form=user_form or UserForm(), token_form=token_form,
-                           roles=ROLES, new_token=new_token, now=utcnow()), status
+                           roles=ROLES, new_token=new_token, now=utcnow(),
+                           well_known=well_known_text or "\n".join(sorted(well_known(db.session).values(),
+                                                                           key=str.lower))), status
 
 
 def _perform(action: Callable[[], str]):
@@ -61,13 +64,10 @@ def create_user():
     form = UserForm()
     if not form.validate():
         return _page(user_form=form, status=422)
-    try:
+    with one_transaction() as outcome:
         user = create_account(db.session, form.name.data, form.password.data, form.role.data, current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return _page(user_form=form, status=exc.status)
-    db.session.commit()
+    if outcome.refused:
+        return _page(user_form=form, status=outcome.status)
     flash(f"Created {user.role} {user.name}.", "success")
     return redirect(url_for(".users"))
 
@@ -106,14 +106,10 @@ def reset_user_password(user_id: int):
     form = PasswordResetForm()
     status = 200
     if form.validate_on_submit():
-        try:
+        with one_transaction() as outcome:
             reset_password(db.session, user.id, form.new_password.data, current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            status = exc.status
-        else:
-            db.session.commit()
+        status = outcome.status
+        if not outcome.refused:
             if user.id == current_user.id:
                 stay_logged_in(current_user)
             flash(f"New password set for {user.name}; their sessions have ended.", "success")
@@ -139,14 +135,11 @@ def create_token():
     form.user_id.choices = [SelectChoice(u.id, u.name) for u in list_users(db.session)]
     if not form.validate():
         return _page(token_form=form, status=422)
-    try:
+    with one_transaction() as outcome:
         plain, _token = issue_token(db.session, form.user_id.data, form.label.data, current_user,
                                     parse_lifetime(form.expires.data))
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return _page(token_form=form, status=exc.status)
-    db.session.commit()
+    if outcome.refused:
+        return _page(token_form=form, status=outcome.status)
     response = make_response(_page(new_token=plain))
     response.headers["Cache-Control"] = "no-store"  # the one place the token is ever shown
     return response
@@ -156,3 +149,16 @@ def create_token():
 @role_required("admin")
 def revoke_token(token_id: int):
     return _perform(lambda: f"Token {withdraw_token(db.session, token_id, current_user).prefix}… revoked.")
+
+
+@bp.post("/well-known-abbreviations")
+@role_required("admin")
+def save_well_known():
+    """The writer's check: replace the list of abbreviations that need no definition (refused whole if bad)."""
+    raw = request.form.get("abbreviations", "")
+    with one_transaction() as outcome:
+        saved = replace_well_known(db.session, parse_well_known(raw), current_user)
+    if outcome.refused:
+        return _page(status=outcome.status, well_known_text=raw)
+    flash(f"The writer's check now accepts {len(saved)} well-known abbreviations without a definition.", "success")
+    return redirect(url_for(".users") + "#well-known")

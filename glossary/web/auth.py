@@ -15,11 +15,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from ..errors import ServiceError
 from ..extensions import db, limiter, login_manager
 from ..models import User
 from ..services.accounts import MAX_PASSWORD, authenticate, user_for_session
 from ..services.users import change_own_password, log_out
+from .access import one_transaction
 from .forms import PasswordChangeForm
 
 bp = Blueprint("auth", __name__)
@@ -31,8 +31,10 @@ def load_user(session_id: str) -> User | None:
 
 
 class LoginForm(FlaskForm):
-    name = StringField("User name", validators=[DataRequired(), Length(max=80)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD)])
+    name = StringField("User name", render_kw={"autocomplete": "username"},
+                       validators=[DataRequired(), Length(max=80)])
+    password = PasswordField("Password", render_kw={"autocomplete": "current-password"},
+                             validators=[DataRequired(), Length(max=MAX_PASSWORD)])
     remember = BooleanField("Keep me logged in")
 
 
@@ -95,14 +97,10 @@ def change_password():
     form = PasswordChangeForm()
     status = 200
     if form.validate_on_submit():
-        try:
+        with one_transaction() as outcome:
             change_own_password(db.session, current_user, form.current_password.data, form.new_password.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            status = exc.status
-        else:
-            db.session.commit()
+        status = outcome.status
+        if not outcome.refused:
             stay_logged_in(current_user)
             flash("Password changed. Your other sessions have ended.", "success")
             return redirect(url_for("main.index"))

@@ -1,4 +1,4 @@
-"""The curation pages' forms, the role check that guards every write, and the commit-then-redirect step.
+"""The curation pages' forms (the role check and the transaction step are in :mod:`.access`).
 
 Forms only parse and validate input; the services decide. Every form is a
 ``FlaskForm`` so that it carries a CSRF token.
@@ -6,12 +6,8 @@ Forms only parse and validate input; the services decide. Every form is a
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from flask import abort, flash, redirect
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
@@ -20,52 +16,19 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from ..errors import ServiceError
-from ..extensions import db, login_manager
 from ..models import CONCEPT_STATUSES, ROLES, TERM_KINDS, TERM_STATUSES
 from ..services.accounts import MAX_PASSWORD, MIN_PASSWORD
 from ..services.concepts import MAX_TERM_LENGTH, MAX_TERMS
 
 BLANK_TERM_ROWS = 3
-
-
-def role_required(role: str) -> Callable:
-    """Anonymous users go to the log-in page; logged-in users below ``role`` get 403."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def guarded(*args: Any, **kwargs: Any):
-            if not current_user.is_authenticated:
-                return login_manager.unauthorized()
-            if not current_user.can(role):
-                abort(403, f"This needs the {role} role; you are a {current_user.role}.")
-            return view(*args, **kwargs)
-
-        return guarded
-
-    return decorator
-
-
-def commit_and_redirect(action: Callable[[], str], target: str):
-    """Run one service call; commit and flash its message, or roll back and flash the refusal."""
-    try:
-        message = action()
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
-    return redirect(target)
 
 
 def _strip(value: Any) -> Any:
@@ -78,6 +41,10 @@ class TermForm(Form):
     lang = SelectField("Language", default="",
                        choices=[SelectChoice("", "auto"), SelectChoice("zh", "中文"), SelectChoice("en", "English")])
     text = StringField("Term", filters=[_strip], validators=[Optional(), Length(max=MAX_TERM_LENGTH)])
+    # Chinese terms only: a traditional form chosen by a curator (Taiwan usage); empty: converted.
+    zh_hant = StringField("繁體", filters=[_strip], validators=[Optional(), Length(max=MAX_TERM_LENGTH)])
+    # Public: where the term comes from or how it is used (services/term_notes.py).
+    note = StringField("Note or source", filters=[_strip], validators=[Optional(), Length(max=2000)])
     kind = SelectField("Kind", choices=[SelectChoice(k) for k in TERM_KINDS], default="full")
     status = SelectField("Status", choices=[SelectChoice(s) for s in TERM_STATUSES], default="preferred")
     remove = BooleanField("Delete")
@@ -87,9 +54,12 @@ class ConceptForm(FlaskForm):
     """A whole concept: its fields and its terms; ``version`` is the one the curator opened."""
 
     version = HiddenField()
-    domain = StringField("Domain", filters=[_strip], validators=[Length(max=100)])
-    definition = TextAreaField("Definition", filters=[_strip], validators=[Length(max=20000)])
-    note = TextAreaField("Note", filters=[_strip], validators=[Length(max=20000)])
+    domain = SelectField("Domain", choices=[], default="")
+    definition = TextAreaField("Definition (public)", filters=[_strip], validators=[Length(max=20000)])
+    note = TextAreaField("Note (public: usage, source)", filters=[_strip], validators=[Length(max=20000)])
+    # Kept apart (services/internal_notes.py): shown to curators only, never exported.
+    internal_note = TextAreaField("Internal note (curators only; never shown to the public or exported)",
+                                  filters=[_strip], validators=[Length(max=20000)])
     status = SelectField("Concept status", choices=[SelectChoice(s) for s in CONCEPT_STATUSES], default="approved")
     terms = FieldList(FormField(TermForm), min_entries=1, max_entries=MAX_TERMS + BLANK_TERM_ROWS)
     # New concepts only: without it, one whose Chinese and English terms an existing concept has is refused.
@@ -106,15 +76,33 @@ class ConceptForm(FlaskForm):
             if row.remove.data or not row.text.data:
                 continue
             term = {"text": row.text.data, "kind": row.kind.data, "status": row.status.data}
+            if row.zh_hant.data:
+                term["zh_hant"] = row.zh_hant.data
             if row.lang.data:
                 term["lang"] = row.lang.data
             terms.append(term)
         return {"domain": self.domain.data, "definition": self.definition.data, "note": self.note.data,
                 "status": self.status.data, "terms": terms}
 
+    def term_notes(self) -> list[dict[str, str]]:
+        """Each kept row's note, named by its term (an empty note removes one)."""
+        return [{"text": row.text.data, "kind": row.kind.data, "lang": row.lang.data, "note": row.note.data or ""}
+                for row in self.terms if row.text.data and not row.remove.data]
+
     def expected_version(self) -> int | None:
         raw = (self.version.data or "").strip()
         return int(raw) if raw.isdigit() else None
+
+
+def offer_domains(field: SelectField, names: list[str], keep: str | None = None) -> None:
+    """The managed list as the choices of a domain field; ``keep``, the stored domain, stays choosable.
+
+    Any other name is refused ("Not a valid choice"): admins add domains on /admin/domains.
+    """
+    choices = [SelectChoice("", "— none —")] + [SelectChoice(name) for name in names]
+    if keep and keep not in names:
+        choices.append(SelectChoice(keep, f"{keep} (not on the list)"))
+    field.choices = choices
 
 
 class DeleteConceptForm(FlaskForm):
@@ -126,19 +114,17 @@ class DeleteConceptForm(FlaskForm):
 class CandidateForm(FlaskForm):
     """Edit-then-approve: the corrected text, and optionally the concept's domain and definition."""
 
-    zh = StringField("中文", filters=[_strip], validators=[Length(max=MAX_TERM_LENGTH)])
+    zh = StringField("中文 (simplified)", filters=[_strip], validators=[Length(max=MAX_TERM_LENGTH)])
+    zh_hant = StringField("繁體 (traditional; empty: converted)", filters=[_strip],
+                          validators=[Length(max=MAX_TERM_LENGTH)])
     en = StringField("English", filters=[_strip], validators=[Length(max=MAX_TERM_LENGTH)])
     abbr = StringField("Abbreviation", filters=[_strip], validators=[Length(max=100)])
-    domain = StringField("Domain", filters=[_strip], validators=[Length(max=100)])
+    domain = SelectField("Domain", choices=[], default="")
     definition = TextAreaField("Definition", filters=[_strip], validators=[Length(max=20000)])
 
     def edits(self) -> dict[str, str]:
-        return {name: getattr(self, name).data or "" for name in ("zh", "en", "abbr", "domain", "definition")}
-
-
-class MergeForm(FlaskForm):
-    concept_id = IntegerField("Concept id", validators=[InputRequired("Give the concept's id."),
-                                                        NumberRange(min=1)])
+        names = ("zh", "zh_hant", "en", "abbr", "domain", "definition")
+        return {name: getattr(self, name).data or "" for name in names}
 
 
 class UploadForm(FlaskForm):
