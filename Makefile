@@ -61,6 +61,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/search_http.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/import.py
+	$(BIN)/python bench/check.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -30,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     check_secret_key(app.config, app.debug)
     app.json.sort_keys = False  # keep the documented field order in API answers
+    app.json.ensure_ascii = False  # UTF-8 as is: 催产素, not \u50ac\u4ea7\u7d20
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         instance.mkdir(parents=True, exist_ok=True)
     from .mining.lexicon import configure_cache

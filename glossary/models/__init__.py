@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     event,
 )
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -103,6 +104,8 @@ class Term(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="preferred")
     # Chinese only: filled from the text on insert and update.
     zh_hans: Mapped[str | None] = mapped_column(String(500))
+    # The traditional form: the conversion of the text, or one a curator set (Taiwan usage such as
+    # 血清素, or a term mined in traditional script, kept as written). See ``zh_hant_curated``.
     zh_hant: Mapped[str | None] = mapped_column(String(500))
     pinyin: Mapped[str | None] = mapped_column(String(1000))
     pinyin_key: Mapped[str | None] = mapped_column(String(1000))
@@ -128,8 +131,23 @@ class Term(db.Model):
     def fill_keys(self) -> None:
         """Compute the stored search keys from ``lang``, ``kind`` and ``text``."""
         self.text = (self.text or "").strip()
-        for name, value in term_search_keys(self.lang, self.kind, self.text).items():
+        curated = self.zh_hant_curated
+        for name, value in term_search_keys(self.lang, self.kind, self.text, curated).items():
             setattr(self, name, value)
+
+    @property
+    def zh_hant_curated(self) -> str | None:
+        """The traditional form when a curator chose it: one that differs from the conversion of the text.
+
+        A stored form that is not the conversion of the text it was stored with was set on purpose
+        and is kept; one that is follows the text when the text changes. Setting ``zh_hant`` to
+        None converts again.
+        """
+        if self.lang != "zh" or not self.zh_hant:
+            return None
+        changed = sa_inspect(self).attrs.text.history.deleted  # the text before an unflushed change
+        stored_with = changed[0] if changed else self.text
+        return self.zh_hant if self.zh_hant != to_traditional(to_simplified(stored_with or "")) else None
 
     def __repr__(self) -> str:
         return f"<Term {self.lang}:{self.text!r}>"
@@ -142,12 +160,15 @@ def term_match_key(lang: str, kind: str, text: str) -> str:
     return zh_key(text) if lang == "zh" else english_key(text)
 
 
-def term_search_keys(lang: str, kind: str, text: str) -> dict[str, str | None]:
-    """Every stored key column of a term: what the ORM fills on insert and bulk imports write directly."""
+def term_search_keys(lang: str, kind: str, text: str, curated_hant: str | None = None) -> dict[str, str | None]:
+    """Every stored key column of a term: what the ORM fills on insert and bulk imports write directly.
+
+    ``curated_hant`` is a traditional form a curator chose; without it the conversion stands.
+    """
     keys: dict[str, str | None] = {"key": term_match_key(lang, kind, text)}
     if lang == "zh":
         keys["zh_hans"] = to_simplified(text)
-        keys["zh_hant"] = to_traditional(keys["zh_hans"])
+        keys["zh_hant"] = curated_hant or to_traditional(keys["zh_hans"])
         keys["pinyin"], keys["pinyin_key"], keys["pinyin_numbered"], keys["pinyin_initials"] = pinyin_forms(text)
     else:
         keys.update(dict.fromkeys(("zh_hans", "zh_hant", "pinyin", "pinyin_key", "pinyin_numbered",
@@ -173,6 +194,11 @@ class Source(db.Model):
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     encoding: Mapped[str | None] = mapped_column(String(40))
     size: Mapped[int] = mapped_column(Integer, default=0)
+    # What the reader took it for (pdf, docx, markdown, html, text), its pages (PDF only) and
+    # the characters of text mined from it; unknown (NULL) for sources mined before these were kept.
+    kind: Mapped[str] = mapped_column(String(16), default="text", server_default="text")
+    pages: Mapped[int | None] = mapped_column(Integer)
+    characters: Mapped[int | None] = mapped_column(Integer)
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     evidence: Mapped[list[Evidence]] = relationship(
@@ -194,9 +220,11 @@ class Evidence(db.Model):
         ForeignKey("candidate.id", ondelete="CASCADE"), index=True)
     term: Mapped[str] = mapped_column(String(1000), default="")
     sentence: Mapped[str] = mapped_column(Text)
-    # Offsets of the match in the source's decoded text, in code points.
+    # Offsets of the match in the source's original text (as decoded; for a PDF or Word file, as
+    # extracted), in code points, and the page a PDF printed it on (NULL without pages).
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
+    page: Mapped[int | None] = mapped_column(Integer)
 
     source: Mapped[Source] = relationship(back_populates="evidence")
     concept: Mapped[Concept | None] = relationship(back_populates="evidence")
@@ -318,11 +346,21 @@ class Revision(db.Model):
 
 
 # The import tables share the metadata; imported last because they build on the names above.
+from .check import WellKnownAbbreviation  # noqa: E402  (the writer's check)
+from .curation import RELATION_KINDS, ConceptRelation, Domain, InternalNote, TermNote  # noqa: E402  (curators')
 from .imports import ImportJob, ImportJobOutcome, StagedConcept, StagedEvidence, StagedRevision, StagedTerm  # noqa: E402
+from .search_index import attach_to as _attach_search_index  # noqa: E402
+from .search_index import register_autogenerate_filter as _register_search_filter  # noqa: E402
+
+# Substring, word-prefix and typo search structures live beside the term table (see search_index.py).
+_attach_search_index(Term.__table__)
+_register_search_filter()
 
 __all__ = [
-    "CANDIDATE_STATUSES", "CONCEPT_STATUSES", "LANGS", "MAX_DB_INT", "ROLES", "TERM_KINDS", "TERM_STATUSES",
-    "ApiToken", "Candidate", "Concept", "Evidence", "ImportJob", "ImportJobOutcome", "Revision", "Source",
-    "StagedConcept", "StagedEvidence", "StagedRevision", "StagedTerm", "Term", "User",
+    "CANDIDATE_STATUSES", "CONCEPT_STATUSES", "LANGS", "MAX_DB_INT", "RELATION_KINDS", "ROLES", "TERM_KINDS",
+    "TERM_STATUSES",
+    "ApiToken", "Candidate", "Concept", "ConceptRelation", "Domain", "Evidence", "ImportJob", "ImportJobOutcome",
+    "InternalNote", "Revision", "Source", "StagedConcept", "StagedEvidence", "StagedRevision", "StagedTerm", "Term",
+    "TermNote", "User", "WellKnownAbbreviation",
     "new_session_generation", "term_match_key", "term_search_keys", "utcnow",
 ]
