@@ -53,11 +53,7 @@ def read_markdown(original: str, encoding: str) -> ReadDocument:
         _breaks_to_lines,
         _trim_lines,
     )
-    for step in steps:
-        text, offset_map = step(clean.text)
-        if text != clean.text:
-            clean.text = text
-            clean.maps.append(offset_map)
+    clean.apply(steps)
     return ReadDocument(kind="markdown", text=clean.text, original=original, encoding=encoding, markup=clean)
 
 

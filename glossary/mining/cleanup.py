@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .markup import PARAGRAPH_BREAK, read_latex_fragments, strip_html, strip_markdown
@@ -88,6 +89,15 @@ class CleanText:
     source: str
     maps: list[OffsetMap] = field(default_factory=list)
 
+    def apply(self, steps: Iterable[Callable[[str], tuple[str, OffsetMap]]]) -> CleanText:
+        """Run each rewriting step on the text in turn, keeping the map of each that changed it."""
+        for step in steps:
+            text, offset_map = step(self.text)
+            if text != self.text:
+                self.text = text
+                self.maps.append(offset_map)
+        return self
+
     def to_source(self, pos: int, *, end: bool = False) -> int:
         """Map a position in :attr:`text` to a position in :attr:`source`."""
         for offset_map in reversed(self.maps):
@@ -123,12 +133,7 @@ def clean_text(source: str) -> CleanText:
         _drop_spaces_between_cjk,
         _drop_spaces_around_hyphens,
     )
-    for step in steps:
-        text, offset_map = step(clean.text)
-        if text != clean.text:
-            clean.text = text
-            clean.maps.append(offset_map)
-    return clean
+    return clean.apply(steps)
 
 
 def _repair_characters(text: str) -> tuple[str, OffsetMap]:

@@ -271,12 +271,7 @@ def reject_candidate(session: Session, candidate_id: int, actor: User | None) ->
     """Reject for good: re-mining the same text will not propose it again."""
     candidate = get_candidate(session, candidate_id)
     _require_new(candidate)
-    candidate.status = "rejected"
-    session.flush()
-    proposal = {"candidate_id": candidate.id, "zh": candidate.zh, "en": candidate.en, "abbr": candidate.abbr}
-    record_revision(session, concept_id=None, actor=actor, action="reject",
-                    before={**proposal, "status": "new"}, after={**proposal, "status": "rejected"})
-    return candidate
+    return _move(session, candidate, "rejected", action="reject", actor=actor)
 
 
 def restore_candidate(session: Session, candidate_id: int, actor: User | None) -> Candidate:
@@ -285,11 +280,17 @@ def restore_candidate(session: Session, candidate_id: int, actor: User | None) -
     if candidate.status != "rejected":
         raise Conflict(f"Only a rejected candidate can be restored; this one is {candidate.status}.",
                        details={"status": candidate.status})
-    candidate.status = "new"
-    session.flush()
+    return _move(session, candidate, "new", action="restore", actor=actor)
+
+
+def _move(session: Session, candidate: Candidate, status: str, *, action: str, actor: User | None) -> Candidate:
+    """Give the candidate a new status, and record the move in the history."""
     proposal = {"candidate_id": candidate.id, "zh": candidate.zh, "en": candidate.en, "abbr": candidate.abbr}
-    record_revision(session, concept_id=None, actor=actor, action="restore",
-                    before={**proposal, "status": "rejected"}, after={**proposal, "status": "new"})
+    before = {**proposal, "status": candidate.status}
+    candidate.status = status
+    session.flush()
+    record_revision(session, concept_id=None, actor=actor, action=action, before=before,
+                    after={**proposal, "status": status})
     return candidate
 
 
