@@ -180,7 +180,7 @@ def _gutter(pieces: list[_Piece], width: float) -> float | None:
         crossing = sum(1 for p in pieces if p.left < x < p.right)
         if best_crossing is None or crossing < best_crossing:
             best, best_crossing = x, crossing
-    if best is None or best_crossing > len(pieces) * 0.25:
+    if best is None or best_crossing is None or best_crossing > len(pieces) * 0.25:
         return None
     left = [p for p in pieces if p.right <= best]
     right = [p for p in pieces if p.left >= best]
