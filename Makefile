@@ -43,9 +43,10 @@ dev: $(VENV)/.runtime
 test: $(VENV)/.dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## lint: ruff on everything; mypy on the packages that are type-clean (mining, text, ingest)
+## lint: ruff check and ruff format --check on everything; mypy on the type-clean packages (mining, text, ingest)
 lint: $(VENV)/.dev
 	$(BIN)/ruff check glossary tests bench app.py
+	$(BIN)/ruff format --check glossary tests bench app.py
 	$(BIN)/mypy glossary/mining glossary/text glossary/ingest
 
 ## score: mining figures per text on the seed and development texts (needs ../shared), leave-one-text-out

@@ -64,12 +64,27 @@ def csv_file(rows: int) -> bytes:
 def glossary_data(concepts: int, first: int = 0) -> dict:
     """``concepts`` distinct concepts numbered from ``first`` (a second file with another ``first``
     adds concepts that no earlier file has)."""
-    return {"format": "zh-en-glossary", "version": 1, "exported_at": None, "sources": [], "concepts": [
-        {"id": i + 1, "domain": "bench", "definition": None, "note": None, "status": "approved",
-         "terms": [{"lang": "zh", "text": chinese_name(i), "kind": "full", "status": "preferred", "count": 1},
-                   {"lang": "en", "text": f"synthetic enzyme {i}", "kind": "full", "status": "preferred",
-                    "count": 1}],
-         "evidence": []} for i in range(first, first + concepts)]}
+    return {
+        "format": "zh-en-glossary",
+        "version": 1,
+        "exported_at": None,
+        "sources": [],
+        "concepts": [
+            {
+                "id": i + 1,
+                "domain": "bench",
+                "definition": None,
+                "note": None,
+                "status": "approved",
+                "terms": [
+                    {"lang": "zh", "text": chinese_name(i), "kind": "full", "status": "preferred", "count": 1},
+                    {"lang": "en", "text": f"synthetic enzyme {i}", "kind": "full", "status": "preferred", "count": 1},
+                ],
+                "evidence": [],
+            }
+            for i in range(first, first + concepts)
+        ],
+    }
 
 
 def json_file(concepts: int, first: int = 0) -> bytes:
@@ -83,8 +98,13 @@ def tbx_file(concepts: int, first: int = 0) -> bytes:
 
 def fresh_app(url: str | None, folder: Path):
     os.environ["GLOSSARY_INSTANCE_PATH"] = str(folder / "instance")
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench",
-                      "SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{folder / 'bench.sqlite3'}"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{folder / 'bench.sqlite3'}",
+        }
+    )
     with app.app_context():
         if url:
             with db.engine.begin() as conn:
@@ -121,29 +141,42 @@ def run(app, name: str, raw: bytes, kind: str) -> dict:
         concepts = db.session.scalar(select(func.count()).select_from(Concept))
         terms = db.session.scalar(select(func.count()).select_from(Term))
         revisions = db.session.scalar(select(func.count()).select_from(Revision))
-    return {"seconds": seconds, "phases": phases, "summary": report.summary(), "concepts": concepts,
-            "terms": terms, "revisions": revisions}
+    return {
+        "seconds": seconds,
+        "phases": phases,
+        "summary": report.summary(),
+        "concepts": concepts,
+        "terms": terms,
+        "revisions": revisions,
+    }
 
 
 def bench(url: str | None, name: str, raw: bytes, count: int, holding: bytes | None = None) -> None:
     """Preview and apply ``raw``; with ``holding``, into a database that file was imported into first."""
-    print(f"\n{name}: {count:,} concepts, {len(raw) / 1e6:.1f} MB" +
-          (", into a glossary holding as many others" if holding else ", into an empty glossary"))
+    print(
+        f"\n{name}: {count:,} concepts, {len(raw) / 1e6:.1f} MB"
+        + (", into a glossary holding as many others" if holding else ", into an empty glossary")
+    )
     with tempfile.TemporaryDirectory() as folder:
         app = fresh_app(url, Path(folder))
         if holding is not None:
             before = run(app, "holding.json", holding, "apply")
             print(f"  (first imported {before['concepts']:,} other concepts in {before['seconds']:.1f} s)")
         preview = run(app, name, raw, "preview")
-        print(f"  preview (dry run)   {preview['seconds']:7.1f} s  {count / preview['seconds']:9,.0f} concepts/s   "
-              f"{preview['summary']}")
+        print(
+            f"  preview (dry run)   {preview['seconds']:7.1f} s  {count / preview['seconds']:9,.0f} concepts/s   "
+            f"{preview['summary']}"
+        )
         applied = run(app, name, raw, "apply")
         phases = applied["phases"]
-        print(f"  apply               {applied['seconds']:7.1f} s  {count / applied['seconds']:9,.0f} concepts/s   "
-              f"{applied['concepts']:,} concepts, {applied['terms']:,} terms, {applied['revisions']:,} revisions")
+        print(
+            f"  apply               {applied['seconds']:7.1f} s  {count / applied['seconds']:9,.0f} concepts/s   "
+            f"{applied['concepts']:,} concepts, {applied['terms']:,} terms, {applied['revisions']:,} revisions"
+        )
         print("    phases: " + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in phases.items()))
-        print(f"    the swap (one transaction; other writers wait at most this long): "
-              f"{phases.get('applying', 0):.2f} s")
+        print(
+            f"    the swap (one transaction; other writers wait at most this long): {phases.get('applying', 0):.2f} s"
+        )
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
@@ -159,12 +192,14 @@ def main() -> None:
     args = parser.parse_args()
     url = args.database_url
     if url and url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     print(f"Import bench on {'PostgreSQL' if url else 'SQLite'}, {os.cpu_count()} cores")
     if args.csv_rows:
         bench(url, "terms.csv", csv_file(args.csv_rows), args.csv_rows)
-    for name, count, make in (("backup.json", args.json_concepts, json_file), ("glossary.tbx", args.tbx_concepts,
-                                                                              tbx_file)):
+    for name, count, make in (
+        ("backup.json", args.json_concepts, json_file),
+        ("glossary.tbx", args.tbx_concepts, tbx_file),
+    ):
         if not count:
             continue
         bench(url, name, make(count), count)

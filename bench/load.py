@@ -24,10 +24,27 @@ from urllib.parse import quote, urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from serving import serve
 
-SEARCHES = ["催产素", "催產素", "cuichansu", "cui chan su", "ccs", "oxytocin", "oxytocine", "HPA",
-            "nf-kb", "5-HT", "肾上腺", "short chain fatty acid", "SCFA", "Lachnospiracea", "神经肽"]
-TEXT = ("慢性压力条件下，下丘脑-垂体-肾上腺轴（HPA）激活，催产素（oxytocin）水平改变，"
-        "short-chain fatty acids and 5-HT modulate the gut-brain axis. ") * 20
+SEARCHES = [
+    "催产素",
+    "催產素",
+    "cuichansu",
+    "cui chan su",
+    "ccs",
+    "oxytocin",
+    "oxytocine",
+    "HPA",
+    "nf-kb",
+    "5-HT",
+    "肾上腺",
+    "short chain fatty acid",
+    "SCFA",
+    "Lachnospiracea",
+    "神经肽",
+]
+TEXT = (
+    "慢性压力条件下，下丘脑-垂体-肾上腺轴（HPA）激活，催产素（oxytocin）水平改变，"
+    "short-chain fatty acids and 5-HT modulate the gut-brain axis. "
+) * 20
 
 
 def _request(conn, method: str, path: str, body: dict | None = None, token: str | None = None):
@@ -63,13 +80,18 @@ def client(base: str, token: str, seconds: float, seed: int, queue) -> None:
                 terms = rng.sample(SEARCHES, 8)
                 status, _, ms = _request(conn, "POST", "/api/v1/lookup", {"terms": terms})
             elif roll < 0.95:
-                status, _, ms = _request(conn, "POST", "/api/v1/annotate", {"text": TEXT[:rng.randint(100, 2000)]})
+                status, _, ms = _request(conn, "POST", "/api/v1/annotate", {"text": TEXT[: rng.randint(100, 2000)]})
             else:
                 cid = rng.choice(concept_ids) if concept_ids else 1
                 status, data, ms1 = _request(conn, "GET", f"/api/v1/concepts/{cid}")
                 version = json.loads(data).get("version") if status == 200 else 1
-                status, _, ms2 = _request(conn, "PATCH", f"/api/v1/concepts/{cid}",
-                                          {"version": version, "note": f"load test {rng.random():.6f}"}, token)
+                status, _, ms2 = _request(
+                    conn,
+                    "PATCH",
+                    f"/api/v1/concepts/{cid}",
+                    {"version": version, "note": f"load test {rng.random():.6f}"},
+                    token,
+                )
                 ms = ms1 + ms2
         except (OSError, http.client.HTTPException):
             errors += 1
@@ -92,8 +114,10 @@ def main() -> int:
     args = parser.parse_args()
     with serve() as server:
         queue = multiprocessing.Queue()
-        procs = [multiprocessing.Process(target=client, args=(server.base_url, server.token, args.seconds, i, queue))
-                 for i in range(args.clients)]
+        procs = [
+            multiprocessing.Process(target=client, args=(server.base_url, server.token, args.seconds, i, queue))
+            for i in range(args.clients)
+        ]
         started = time.monotonic()
         for proc in procs:
             proc.start()

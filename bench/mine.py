@@ -72,8 +72,12 @@ def corpus_pdf(text: str, pages: int = PDF_PAGES) -> bytes:
     size, leading, margin, gap = 9.5, 13.0, 50.0, 20.0
     column_width = (width - 2 * margin - gap) / 2
     per_line = int(column_width // size)  # Han characters are one em wide
-    lines = [paragraph[i:i + per_line] for paragraph in text.splitlines() if paragraph.strip()
-             for i in range(0, len(paragraph), per_line)]
+    lines = [
+        paragraph[i : i + per_line]
+        for paragraph in text.splitlines()
+        if paragraph.strip()
+        for i in range(0, len(paragraph), per_line)
+    ]
     per_column = int((height - 2 * margin - 20) // leading)
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
@@ -138,8 +142,10 @@ def main(argv: list[str] | None = None) -> int:
     pdf = corpus_pdf(joined)
     read = read_upload(pdf, "corpus.pdf")  # warm: PDFium loaded
     pdf_seconds = best_time(lambda: read_upload(pdf, "corpus.pdf"), args.repeat)
-    print(f"PDF extraction:    {pdf_seconds * 1000 / read.pages:8.1f} ms a page  (goal <= 50 ms; {read.pages} pages, "
-          f"{len(pdf) // 1024} kB, {read.characters:,} characters read)")
+    print(
+        f"PDF extraction:    {pdf_seconds * 1000 / read.pages:8.1f} ms a page  (goal <= 50 ms; {read.pages} pages, "
+        f"{len(pdf) // 1024} kB, {read.characters:,} characters read)"
+    )
     print(f"lexicon load, fresh process, cached: {lexicon_load_seconds() * 1000:6.0f} ms  (goal <= 1000 ms)")
     return 0
 

@@ -53,17 +53,45 @@ from glossary.search.annotate import find_terms
 from glossary.search.query import parse_query, toneless_pinyin
 from glossary.textkeys import pinyin_forms, to_simplified, to_traditional
 
-SYLLABLES = ("ox y to cin lac no spi ra ce ae neu ro pep tide hor mone re cep tor ki nase gly co pro tein "
-             "lip id ami no ac car bo hy dra te en zy me phos pha sul fa chol es ter ol in ter leu fac "
-             "tor nu cle ar cy to mi to chon dri al me ta bo lic im mu ne sig nal path way ad re nal "
-             "hy po tha lam ic pi tu i ta ry gas tro in tes ti nal mi cro bi o ta short chain fat ty "
-             "se ro to nin do pa mine glu ta mate gaba ca te chol ol fer ment ter min syn the sis").split()
-DOMAINS = ("neuroendocrinology", "microbiology", "immunology", "pharmacology", "genetics", "metabolism",
-           "cardiology", "oncology", "neuroscience", "psychiatry", "endocrinology", "nutrition")
+SYLLABLES = (
+    "ox y to cin lac no spi ra ce ae neu ro pep tide hor mone re cep tor ki nase gly co pro tein "
+    "lip id ami no ac car bo hy dra te en zy me phos pha sul fa chol es ter ol in ter leu fac "
+    "tor nu cle ar cy to mi to chon dri al me ta bo lic im mu ne sig nal path way ad re nal "
+    "hy po tha lam ic pi tu i ta ry gas tro in tes ti nal mi cro bi o ta short chain fat ty "
+    "se ro to nin do pa mine glu ta mate gaba ca te chol ol fer ment ter min syn the sis"
+).split()
+DOMAINS = (
+    "neuroendocrinology",
+    "microbiology",
+    "immunology",
+    "pharmacology",
+    "genetics",
+    "metabolism",
+    "cardiology",
+    "oncology",
+    "neuroscience",
+    "psychiatry",
+    "endocrinology",
+    "nutrition",
+)
 FILLER = "的在和与及对于其中研究表明通过显示结果发现可能作用影响机制患者水平。，；"
-FORMS = ("zh exact", "zh-Hant exact", "zh prefix", "zh substring", "pinyin toneless", "pinyin spaced",
-         "pinyin tone marks", "pinyin tone numbers", "pinyin initials", "en exact", "en prefix",
-         "en word prefix", "en fuzzy", "abbr exact", "abbr folded")
+FORMS = (
+    "zh exact",
+    "zh-Hant exact",
+    "zh prefix",
+    "zh substring",
+    "pinyin toneless",
+    "pinyin spaced",
+    "pinyin tone marks",
+    "pinyin tone numbers",
+    "pinyin initials",
+    "en exact",
+    "en prefix",
+    "en word prefix",
+    "en fuzzy",
+    "abbr exact",
+    "abbr folded",
+)
 
 
 def common_characters(count: int = 3000) -> list[str]:
@@ -137,20 +165,40 @@ def generate(n: int, seed: int = 7, *, concept_offset: int = 0, term_offset: int
     term_id = term_offset
     for i in range(n):
         concept_id = concept_offset + i + 1
-        data.concepts.append({"id": concept_id, "domain": DOMAINS[i % len(DOMAINS)], "status": "approved",
-                              "created_at": now, "updated_at": now, "version": 1})
+        data.concepts.append(
+            {
+                "id": concept_id,
+                "domain": DOMAINS[i % len(DOMAINS)],
+                "status": "approved",
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+            }
+        )
         count = int(rng.paretovariate(1.2))
         zh = zh_texts[i]
         forms = [char_pinyin[c] for c in zh]
         term_id += 1
-        zh_row = {"id": term_id, "concept_id": concept_id, "lang": "zh", "text": zh, "key": zh, "kind": "full",
-                  "status": "preferred", "zh_hans": zh, "zh_hant": zh_hant[i],
-                  "pinyin": " ".join(f[0] for f in forms), "pinyin_key": "".join(f[1] for f in forms),
-                  "pinyin_numbered": "".join(f[2] for f in forms), "pinyin_initials": "".join(f[3] for f in forms),
-                  "count": count, "created_at": now}
+        zh_row = {
+            "id": term_id,
+            "concept_id": concept_id,
+            "lang": "zh",
+            "text": zh,
+            "key": zh,
+            "kind": "full",
+            "status": "preferred",
+            "zh_hans": zh,
+            "zh_hant": zh_hant[i],
+            "pinyin": " ".join(f[0] for f in forms),
+            "pinyin_key": "".join(f[1] for f in forms),
+            "pinyin_numbered": "".join(f[2] for f in forms),
+            "pinyin_initials": "".join(f[3] for f in forms),
+            "count": count,
+            "created_at": now,
+        }
         data.terms.append(zh_row)
         word_count = rng.choice((1, 2, 2, 3, 3, 4))
-        parts = en_words[i * 4:i * 4 + word_count]
+        parts = en_words[i * 4 : i * 4 + word_count]
         en = (" " if rng.random() < 0.8 else "-").join(parts) + (f" {i}" if rng.random() < 0.05 else "")
         term_id += 1
         data.terms.append(_latin_row(term_id, concept_id, en, en.lower().replace("-", " "), "full", count, now))
@@ -167,9 +215,23 @@ def generate(n: int, seed: int = 7, *, concept_offset: int = 0, term_offset: int
 
 
 def _latin_row(term_id: int, concept_id: int, written: str, key: str, kind: str, count: int, now) -> dict:
-    return {"id": term_id, "concept_id": concept_id, "lang": "en", "text": written, "key": key, "kind": kind,
-            "status": "preferred", "zh_hans": None, "zh_hant": None, "pinyin": None, "pinyin_key": None,
-            "pinyin_numbered": None, "pinyin_initials": None, "count": count, "created_at": now}
+    return {
+        "id": term_id,
+        "concept_id": concept_id,
+        "lang": "en",
+        "text": written,
+        "key": key,
+        "kind": kind,
+        "status": "preferred",
+        "zh_hans": None,
+        "zh_hant": None,
+        "pinyin": None,
+        "pinyin_key": None,
+        "pinyin_numbered": None,
+        "pinyin_initials": None,
+        "count": count,
+        "created_at": now,
+    }
 
 
 def bulk_load(data: Synthetic) -> None:
@@ -189,15 +251,16 @@ def bulk_load(data: Synthetic) -> None:
             index.drop(conn)
         for table, rows in ((Concept.__table__, data.concepts), (Term.__table__, data.terms)):
             for start in range(0, len(rows), 100_000):
-                conn.execute(insert(table), rows[start:start + 100_000])
+                conn.execute(insert(table), rows[start : start + 100_000])
         for index in term_indexes:
             index.create(conn)
         if not sqlite:
             create_search_structures(conn)
             # Explicit ids went in: move the sequences past them, as a restore would.
             for table in ("concept", "term"):
-                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                  f"(SELECT max(id) FROM {table}))"))
+                conn.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+                )
         conn.execute(text("ANALYZE"))
 
 
@@ -209,11 +272,11 @@ def _typo(rng: random.Random, text_: str) -> str:
     at = rng.randrange(1, len(word) - 1)
     edit = rng.choice(("drop", "double", "swap"))
     if edit == "drop":
-        word = word[:at] + word[at + 1:]
+        word = word[:at] + word[at + 1 :]
     elif edit == "double":
         word = word[:at] + word[at] + word[at:]
     else:
-        word = word[:at - 1] + word[at] + word[at - 1] + word[at + 1:]
+        word = word[: at - 1] + word[at] + word[at - 1] + word[at + 1 :]
     words[longest] = word
     return " ".join(words)
 
@@ -221,12 +284,19 @@ def _typo(rng: random.Random, text_: str) -> str:
 def make_query(form: str, zh: dict, en: str, abbr: str, rng: random.Random) -> str:
     """One query of the given form, built from existing terms."""
     simple = {
-        "zh exact": zh["text"], "zh-Hant exact": zh["zh_hant"], "zh prefix": zh["text"][:3],
-        "zh substring": zh["text"][1:4], "pinyin toneless": zh["pinyin_key"],
-        "pinyin tone marks": zh["pinyin"], "pinyin tone numbers": zh["pinyin_numbered"],
-        "pinyin initials": zh["pinyin_initials"], "en exact": en, "en prefix": en[:max(4, len(en) // 2)],
+        "zh exact": zh["text"],
+        "zh-Hant exact": zh["zh_hant"],
+        "zh prefix": zh["text"][:3],
+        "zh substring": zh["text"][1:4],
+        "pinyin toneless": zh["pinyin_key"],
+        "pinyin tone marks": zh["pinyin"],
+        "pinyin tone numbers": zh["pinyin_numbered"],
+        "pinyin initials": zh["pinyin_initials"],
+        "en exact": en,
+        "en prefix": en[: max(4, len(en) // 2)],
         "en word prefix": en.split(" ")[-1][:5] if " " in en else en[:5],
-        "abbr exact": abbr, "abbr folded": abbr.lower(),
+        "abbr exact": abbr,
+        "abbr folded": abbr.lower(),
     }
     if form in simple:
         return simple[form]
@@ -237,8 +307,9 @@ def make_query(form: str, zh: dict, en: str, abbr: str, rng: random.Random) -> s
 
 def queries(data: Synthetic, form: str, count: int, rng: random.Random) -> list[str]:
     """``count`` queries of one form."""
-    return [make_query(form, rng.choice(data.zh), rng.choice(data.en), rng.choice(data.abbr), rng)
-            for _ in range(count)]
+    return [
+        make_query(form, rng.choice(data.zh), rng.choice(data.en), rng.choice(data.abbr), rng) for _ in range(count)
+    ]
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -253,9 +324,17 @@ def mixed_text(data: Synthetic, rng: random.Random, length: int = 10_000) -> str
     while size < length:
         roll = rng.random()
         zh = rng.choice(data.zh)
-        piece = (zh["text"] if roll < 0.35 else zh["zh_hant"] if roll < 0.45 else
-                 f"（{rng.choice(data.en)}）" if roll < 0.6 else f" {rng.choice(data.abbr)} " if roll < 0.7 else
-                 "".join(rng.choices(FILLER, k=rng.randint(2, 8))))
+        piece = (
+            zh["text"]
+            if roll < 0.35
+            else zh["zh_hant"]
+            if roll < 0.45
+            else f"（{rng.choice(data.en)}）"
+            if roll < 0.6
+            else f" {rng.choice(data.abbr)} "
+            if roll < 0.7
+            else "".join(rng.choices(FILLER, k=rng.randint(2, 8)))
+        )
         parts.append(piece)
         size += len(piece)
     return "".join(parts)[:length]
@@ -300,8 +379,7 @@ def anchor_statement(form: str, query: str, sqlite: bool) -> tuple[str, list] | 
     if form == "abbr exact":
         return "SELECT id, concept_id FROM term WHERE kind = 'abbreviation' AND text = ?", [query]
     if form == "abbr folded":
-        return ("SELECT id, concept_id FROM term WHERE lang = 'en' AND key = ? AND kind = 'abbreviation'",
-                [keys.abbr])
+        return ("SELECT id, concept_id FROM term WHERE lang = 'en' AND key = ? AND kind = 'abbreviation'", [keys.abbr])
     return None  # fuzzy: no single look-up to compare with
 
 
@@ -356,10 +434,12 @@ with app.app_context():
 
 def fresh_process(url: str, substring: str, fuzzy: str, sample: str) -> dict[str, float]:
     """A new Python process on the same database: its first calls and its peak memory."""
-    code = _FRESH.format(root=str(Path(__file__).resolve().parents[1]), url=url, substring=substring,
-                         fuzzy=fuzzy, text=sample)
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                            env={**os.environ}).stdout
+    code = _FRESH.format(
+        root=str(Path(__file__).resolve().parents[1]), url=url, substring=substring, fuzzy=fuzzy, text=sample
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**os.environ}
+    ).stdout
     return {label: float(value) for label, value in (line.split() for line in output.splitlines())}
 
 
@@ -367,8 +447,11 @@ def run(concepts: int, samples: int, database_url: str | None) -> None:
     rng = random.Random(11)
     with tempfile.TemporaryDirectory(prefix="glossary-search-bench-") as tmp:
         os.environ["GLOSSARY_INSTANCE_PATH"] = tmp
-        url = (database_url.replace("postgresql://", "postgresql+psycopg://", 1) if database_url
-               else f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+        url = (
+            database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+            if database_url
+            else f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        )
         sqlite = url.startswith("sqlite")
         app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
@@ -382,16 +465,20 @@ def run(concepts: int, samples: int, database_url: str | None) -> None:
             generated = time.perf_counter() - started
             bulk_load(data)
             loaded = time.perf_counter() - started
-            print(f"{db.engine.dialect.name}: {concepts:,} concepts, {len(data.terms):,} terms in {loaded:.1f} s "
-                  f"(generating and keys {generated:.1f} s, inserts and indexes {loaded - generated:.1f} s)")
+            print(
+                f"{db.engine.dialect.name}: {concepts:,} concepts, {len(data.terms):,} terms in {loaded:.1f} s "
+                f"(generating and keys {generated:.1f} s, inserts and indexes {loaded - generated:.1f} s)"
+            )
             data.concepts, data.terms = [], []  # keep only the samples: millions of dicts slow every GC pass
             gc.collect()
             substring = make_query("zh substring", rng.choice(data.zh), "", "", rng)
             fuzzy = make_query("en fuzzy", data.zh[0], rng.choice(data.en), "", rng)
             fresh = fresh_process(url, substring, fuzzy, mixed_text(data, rng))
-            print(f"fresh process: first substring {fresh['substring']:.2f} s, first fuzzy {fresh['fuzzy']:.2f} s, "
-                  f"first annotate {fresh['annotate']:.2f} s; peak memory {fresh['rss']:,.0f} MB "
-                  f"(goals: 1 s, 1 s, 3 s, 400 MB)")
+            print(
+                f"fresh process: first substring {fresh['substring']:.2f} s, first fuzzy {fresh['fuzzy']:.2f} s, "
+                f"first annotate {fresh['annotate']:.2f} s; peak memory {fresh['rss']:,.0f} MB "
+                f"(goals: 1 s, 1 s, 3 s, 400 MB)"
+            )
             session = db.session
             started = time.perf_counter()
             find_terms(session, "预热")
@@ -423,9 +510,11 @@ def run(concepts: int, samples: int, database_url: str | None) -> None:
             print(f"\nannotate 10,000 mixed characters: p50 {p50:.1f} ms, p95 {p95:.1f} ms ({matches} terms found)")
             timings, found = [], 0
             for _ in range(10):
-                terms = [make_query(form, rng.choice(data.zh), rng.choice(data.en), rng.choice(data.abbr), rng)
-                         for form in ("zh exact", "zh-Hant exact", "en exact", "abbr exact", "en fuzzy")
-                         for _ in range(200)]
+                terms = [
+                    make_query(form, rng.choice(data.zh), rng.choice(data.en), rng.choice(data.abbr), rng)
+                    for form in ("zh exact", "zh-Hant exact", "en exact", "abbr exact", "en fuzzy")
+                    for _ in range(200)
+                ]
                 start = time.perf_counter()
                 found = sum(bool(r["concepts"]) for r in lookup_terms(session, terms))
                 timings.append((time.perf_counter() - start) * 1000)

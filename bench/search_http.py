@@ -40,19 +40,24 @@ from glossary.extensions import db
 def add_glossary(instance: Path, concepts: int) -> tuple[list[str], list[str]]:
     """Load ``concepts`` synthetic concepts into the served database; return search paths to use:
     300 that repeat (as popular queries do) and a long list of distinct ones (every one a cache miss)."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'glossary.sqlite3'}",
-                      "SECRET_KEY": "bench", "TESTING": True})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'glossary.sqlite3'}",
+            "SECRET_KEY": "bench",
+            "TESTING": True,
+        }
+    )
     with app.app_context():
         offset = db.session.connection().exec_driver_sql("SELECT coalesce(max(id), 0) FROM term").scalar()
-        first_concept = db.session.connection().exec_driver_sql(
-            "SELECT coalesce(max(id), 0) FROM concept").scalar()
+        first_concept = db.session.connection().exec_driver_sql("SELECT coalesce(max(id), 0) FROM concept").scalar()
         db.session.rollback()
         data = generate(concepts, concept_offset=first_concept, term_offset=offset)
         bulk_load(data)
         rng = random.Random(3)
         paths = [f"/api/v1/search?q={quote(q)}" for form in FORMS for q in queries(data, form, 20, rng)]
-        distinct = list(dict.fromkeys(f"/api/v1/search?q={quote(q)}"
-                                      for form in FORMS for q in queries(data, form, 1500, rng)))
+        distinct = list(
+            dict.fromkeys(f"/api/v1/search?q={quote(q)}" for form in FORMS for q in queries(data, form, 1500, rng))
+        )
         db.engine.dispose()
     rng.shuffle(paths)
     rng.shuffle(distinct)
@@ -88,8 +93,10 @@ def client(base_port: int, paths: list[str], seconds: float, queue) -> None:
 def measure(port: int, paths: list[str], seconds: float, clients: int) -> tuple[float, int, float]:
     """Requests per second, errors and median latency of ``clients`` processes for ``seconds``."""
     queue: multiprocessing.Queue = multiprocessing.Queue()
-    procs = [multiprocessing.Process(target=client, args=(port, paths[i::clients] or paths, seconds, queue))
-             for i in range(clients)]
+    procs = [
+        multiprocessing.Process(target=client, args=(port, paths[i::clients] or paths, seconds, queue))
+        for i in range(clients)
+    ]
     started = time.monotonic()
     for proc in procs:
         proc.start()
@@ -111,8 +118,9 @@ def main() -> int:
         port = int(server.base_url.rsplit(":", 1)[1])
         started = time.perf_counter()
         paths, distinct = add_glossary(server.instance, args.concepts)
-        print(f"glossary: starter + {args.concepts:,} synthetic concepts loaded in "
-              f"{time.perf_counter() - started:.1f} s")
+        print(
+            f"glossary: starter + {args.concepts:,} synthetic concepts loaded in {time.perf_counter() - started:.1f} s"
+        )
         started = time.perf_counter()
         measure(port, paths, 3.0, args.clients * 2)  # every worker opens its connections and warms up
         print(f"warm-up {time.perf_counter() - started:.1f} s")
@@ -122,10 +130,14 @@ def main() -> int:
         cold, cold_errors, cold_ms = measure(port, distinct, args.seconds, args.clients)
     print(f"gunicorn 2 workers x 4 threads on 127.0.0.1, {args.clients} keep-alive clients, {args.seconds:.0f} s each")
     print(f"GET /api/v1/ping             {ping:8.1f} req/s  median {ping_ms:5.1f} ms  errors {ping_errors}")
-    print(f"GET /api/v1/search repeated  {search:8.1f} req/s  median {search_ms:5.1f} ms  errors {search_errors}"
-          f"  ({len(paths)} queries of {len(FORMS)} forms, answers cached)")
-    print(f"GET /api/v1/search distinct  {cold:8.1f} req/s  median {cold_ms:5.1f} ms  errors {cold_errors}"
-          f"  ({len(distinct):,} queries, never repeated: every one computed)")
+    print(
+        f"GET /api/v1/search repeated  {search:8.1f} req/s  median {search_ms:5.1f} ms  errors {search_errors}"
+        f"  ({len(paths)} queries of {len(FORMS)} forms, answers cached)"
+    )
+    print(
+        f"GET /api/v1/search distinct  {cold:8.1f} req/s  median {cold_ms:5.1f} ms  errors {cold_errors}"
+        f"  ({len(distinct):,} queries, never repeated: every one computed)"
+    )
     print(f"ratio search/ping: repeated {search / ping:.2f} (goal ≥ 0.9), distinct {cold / ping:.2f} (goal ≥ 0.5)")
     return 0 if not (ping_errors or search_errors or cold_errors) else 1
 

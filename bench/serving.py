@@ -47,14 +47,20 @@ def free_port() -> int:
 
 
 def _flask(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
-    result = subprocess.run([str(BIN / "flask"), "--app", "app", *args], cwd=ROOT, env=env, input=stdin,
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [str(BIN / "flask"), "--app", "app", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return result.stdout.strip()
 
 
 @contextlib.contextmanager
-def serve(workers: int = 2, threads: int = 4, curators: int = 1,
-          database_url: str | None = None) -> Iterator[Server]:
+def serve(workers: int = 2, threads: int = 4, curators: int = 1, database_url: str | None = None) -> Iterator[Server]:
     """Yield a running server; the instance folder and processes are removed afterwards.
 
     ``database_url`` names an empty database to migrate and serve (default: a
@@ -63,8 +69,12 @@ def serve(workers: int = 2, threads: int = 4, curators: int = 1,
     """
     with tempfile.TemporaryDirectory(prefix="glossary-bench-") as tmp:
         instance = Path(tmp)
-        env = {**os.environ, "GLOSSARY_INSTANCE_PATH": str(instance), "SECRET_KEY": secrets.token_hex(16),
-               "GLOSSARY_ENV": "production"}
+        env = {
+            **os.environ,
+            "GLOSSARY_INSTANCE_PATH": str(instance),
+            "SECRET_KEY": secrets.token_hex(16),
+            "GLOSSARY_ENV": "production",
+        }
         database_url = database_url or f"sqlite:///{instance / 'glossary.sqlite3'}"
         env["DATABASE_URL"] = database_url
         _flask(env, "db", "upgrade")
@@ -76,9 +86,21 @@ def serve(workers: int = 2, threads: int = 4, curators: int = 1,
             tokens.append(_flask(env, "create-token", name).splitlines()[-1])
         port = free_port()
         process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-             "--threads", str(threads), "--log-level", "warning", "app:app"],
-            cwd=ROOT, env=env)
+            [
+                str(BIN / "gunicorn"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--log-level",
+                "warning",
+                "app:app",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + STARTUP_LIMIT_SECONDS

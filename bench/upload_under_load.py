@@ -67,9 +67,11 @@ NUMBERED_TERMS = [
     ("Toll样受体{i}", "Toll-like receptor {i}", "TLR{i}"),
 ]
 DISTINCT_NUMBERS = 3000
-PARAGRAPH = ("慢性应激激活{zh}（{en}，{abbr}），并影响{nzh}（{nen}，{nabbr}）水平。"
-             "研究表明，{nzh}在慢性应激条件下显著升高，并与焦虑样行为相关。"
-             "动物实验中，{zh}的改变先于行为学异常出现，其具体机制仍有待进一步阐明。")
+PARAGRAPH = (
+    "慢性应激激活{zh}（{en}，{abbr}），并影响{nzh}（{nen}，{nabbr}）水平。"
+    "研究表明，{nzh}在慢性应激条件下显著升高，并与焦虑样行为相关。"
+    "动物实验中，{zh}的改变先于行为学异常出现，其具体机制仍有待进一步阐明。"
+)
 SEARCHES = ["催产素", "oxytocin", "HPA", "cuichansu", "肾上腺", "short chain fatty acid", "interleukin", "5-HT"]
 MAX_ROUNDS = 200_000  # per client: a bound on the loops whatever happens to the upload
 REQUEST_TIMEOUT = 300.0  # seconds: only there so that a hung server cannot hang the run
@@ -97,8 +99,15 @@ class Answer:
     retry_after: str | None = None
 
 
-def request(base_url: str, method: str, path: str, *, body: bytes | None = None,
-            headers: dict[str, str] | None = None, timeout: float = REQUEST_TIMEOUT) -> Answer:
+def request(
+    base_url: str,
+    method: str,
+    path: str,
+    *,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = REQUEST_TIMEOUT,
+) -> Answer:
     """One request on a connection of its own, so a server-side keep-alive close never drops a write."""
     parts = urlsplit(base_url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
@@ -119,8 +128,9 @@ def request(base_url: str, method: str, path: str, *, body: bytes | None = None,
     return Answer(response.status, parsed, time.perf_counter() - started, retry_after)
 
 
-def json_request(base_url: str, method: str, path: str, payload: dict | None = None,
-                 token: str | None = None) -> Answer:
+def json_request(
+    base_url: str, method: str, path: str, payload: dict | None = None, token: str | None = None
+) -> Answer:
     """A JSON API call, with the curator's bearer token for a write."""
     headers = {"Content-Type": "application/json"} if payload is not None else {}
     if token:
@@ -132,8 +142,14 @@ def json_request(base_url: str, method: str, path: str, payload: dict | None = N
 def upload(base_url: str, token: str, name: str, data: bytes, timeout: float) -> Answer:
     """``POST /api/v1/documents`` with one file, as multipart/form-data."""
     boundary = uuid.uuid4().hex
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n"
-            "Content-Type: text/plain; charset=utf-8\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+            "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Authorization": f"Bearer {token}"}
     return request(base_url, "POST", "/api/v1/documents", body=body, headers=headers, timeout=timeout)
 
@@ -145,8 +161,9 @@ class Outcome:
     megabytes: float = 0.0
     hogs: int = 0
     upload: Answer | None = None
-    answers: dict[str, Counter] = field(default_factory=lambda: {"read": Counter(), "edit": Counter(),
-                                                                 "search": Counter()})
+    answers: dict[str, Counter] = field(
+        default_factory=lambda: {"read": Counter(), "edit": Counter(), "search": Counter()}
+    )
     latencies: dict[str, list[float]] = field(default_factory=lambda: {"read": [], "edit": [], "search": []})
     edits_during_upload: int = 0
     saved: list[tuple[int, str]] = field(default_factory=list)  # (version, definition) of each 200
@@ -166,8 +183,12 @@ class Outcome:
 
     def server_errors(self) -> int:
         """5xx answers, not counting an editor's 503 with Retry-After (busy: nothing saved, try again)."""
-        count = sum(n for counts in self.answers.values() for label, n in counts.items()
-                    if isinstance(label, int) and label >= 500)
+        count = sum(
+            n
+            for counts in self.answers.values()
+            for label, n in counts.items()
+            if isinstance(label, int) and label >= 500
+        )
         count += self.answers["read"]["503 + Retry-After"] + self.answers["search"]["503 + Retry-After"]
         return count + (1 if self.upload is not None and self.upload.status >= 500 else 0)
 
@@ -180,8 +201,10 @@ class Outcome:
         if versions != expected:
             twice = sorted(v for v, n in Counter(versions).items() if n > 1)
             missing = sorted(set(expected) - set(versions))
-            return (f"the 200s did not return each version from {self.start_version + 1} once: "
-                    f"{len(twice)} twice (e.g. {twice[:5]}), {len(missing)} missing (e.g. {missing[:5]})")
+            return (
+                f"the 200s did not return each version from {self.start_version + 1} once: "
+                f"{len(twice)} twice (e.g. {twice[:5]}), {len(missing)} missing (e.g. {missing[:5]})"
+            )
         version, definition, revisions = self.final
         last = max(self.saved)[1] if self.saved else None
         if version != self.start_version + len(versions) or (self.saved and definition != last):
@@ -205,24 +228,37 @@ class Outcome:
         lines = [f"gunicorn 2 workers × 4 threads on 127.0.0.1, SQLite; {self.hogs} CPU hog(s) beside it"]
         if up is not None and up.status == 200:
             evidence = sum(f["evidence"] for f in up.body["files"])
-            lines.append(f"upload {self.megabytes:.1f} MB: 200 after {up.seconds:.1f} s, "
-                         f"{up.body['new_candidates']} new candidates, {evidence} pieces of evidence")
+            lines.append(
+                f"upload {self.megabytes:.1f} MB: 200 after {up.seconds:.1f} s, "
+                f"{up.body['new_candidates']} new candidates, {evidence} pieces of evidence"
+            )
         edits = self.answers["edit"]
-        lines.append(f"edits done (200) {edits[200]}, conflicts (409) {edits[409]}, "
-                     f"busy (503 + Retry-After) {edits['503 + Retry-After']}; "
-                     f"{self.edits_during_upload} answered while the upload was in flight")
-        lines.append(f"searches {sum(self.answers['search'].values())}, "
-                     f"version reads {sum(self.answers['read'].values())}")
+        lines.append(
+            f"edits done (200) {edits[200]}, conflicts (409) {edits[409]}, "
+            f"busy (503 + Retry-After) {edits['503 + Retry-After']}; "
+            f"{self.edits_during_upload} answered while the upload was in flight"
+        )
+        lines.append(
+            f"searches {sum(self.answers['search'].values())}, version reads {sum(self.answers['read'].values())}"
+        )
         for kind, seconds in self.latencies.items():
             if seconds:
-                lines.append(f"latency {kind:6}: p50 {statistics.median(seconds) * 1000:7.0f} ms, "
-                             f"worst {max(seconds) * 1000:7.0f} ms  ({dict(self.answers[kind])})")
+                lines.append(
+                    f"latency {kind:6}: p50 {statistics.median(seconds) * 1000:7.0f} ms, "
+                    f"worst {max(seconds) * 1000:7.0f} ms  ({dict(self.answers[kind])})"
+                )
         lines.append(f"5xx (other than an edit's 503 + Retry-After): {self.server_errors()}")
         lines.append(f"other unexpected answers or dropped connections: {len(self.unexpected)}")
         lost = self.lost_update()
-        lines.append("lost update: " + (lost or f"none (versions {self.start_version} → "
-                                                f"{self.start_version + len(self.saved)}, the concept ends as the "
-                                                "last 200 left it, one revision per 200)"))
+        lines.append(
+            "lost update: "
+            + (
+                lost
+                or f"none (versions {self.start_version} → "
+                f"{self.start_version + len(self.saved)}, the concept ends as the "
+                "last 200 left it, one revision per 200)"
+            )
+        )
         lines.extend(f"  problem: {problem}" for problem in self.problems()[:20])
         return lines
 
@@ -254,17 +290,19 @@ def _database_state(database_url: str, concept_id: int) -> tuple[int, str | None
     try:
         with engine.connect() as connection:
             version, definition = connection.execute(
-                text("SELECT version, definition FROM concept WHERE id = :id"), {"id": concept_id}).one()
+                text("SELECT version, definition FROM concept WHERE id = :id"), {"id": concept_id}
+            ).one()
             revisions = connection.execute(
-                text("SELECT count(*) FROM revision WHERE concept_id = :id AND action = 'update'"),
-                {"id": concept_id}).scalar_one()
+                text("SELECT count(*) FROM revision WHERE concept_id = :id AND action = 'update'"), {"id": concept_id}
+            ).scalar_one()
     finally:
         engine.dispose()
     return version, definition, revisions
 
 
-def run_under_load(megabytes: float = 20.0, hogs: int = 0, database_url: str | None = None,
-                   limit: float = 1800.0) -> Outcome:
+def run_under_load(
+    megabytes: float = 20.0, hogs: int = 0, database_url: str | None = None, limit: float = 1800.0
+) -> Outcome:
     """Serve, upload while editing and searching, stop when the upload is answered; what happened."""
     outcome = Outcome(megabytes=megabytes, hogs=hogs)
     data = article(megabytes).encode("utf-8")
@@ -282,16 +320,22 @@ def run_under_load(megabytes: float = 20.0, hogs: int = 0, database_url: str | N
                 outcome.note("read", read, (200,))
                 if read.status == 200:
                     definition = f"editor {who}, edit {n}"
-                    edit = json_request(base, "PATCH", f"/api/v1/concepts/{concept_id}",
-                                        {"version": read.body["version"], "definition": definition},
-                                        server.tokens[who])
+                    edit = json_request(
+                        base,
+                        "PATCH",
+                        f"/api/v1/concepts/{concept_id}",
+                        {"version": read.body["version"], "definition": definition},
+                        server.tokens[who],
+                    )
                     outcome.note("edit", edit, (200, 409, "503 + Retry-After"))
                     with outcome.lock:
                         if edit.status == 200:
                             outcome.saved.append((edit.body["version"], edit.body["definition"]))
                             if edit.body["definition"] != definition:
-                                outcome.unexpected.append(f"edit: the 200 for {definition!r} answered the concept "
-                                                          f"as {edit.body['definition']!r}, not as it was saved")
+                                outcome.unexpected.append(
+                                    f"edit: the 200 for {definition!r} answered the concept "
+                                    f"as {edit.body['definition']!r}, not as it was saved"
+                                )
                         if uploading.is_set() and not answered.is_set():
                             outcome.edits_during_upload += 1
                     if edit.status == 503 and edit.retry_after:
@@ -318,8 +362,11 @@ def run_under_load(megabytes: float = 20.0, hogs: int = 0, database_url: str | N
                 with outcome.lock:
                     outcome.unexpected.append(f"{loop.__name__} stopped: {error!r}")
 
-        clients = [threading.Thread(target=client, args=(editor, 0)), threading.Thread(target=client, args=(editor, 1)),
-                   threading.Thread(target=client, args=(reader,))]
+        clients = [
+            threading.Thread(target=client, args=(editor, 0)),
+            threading.Thread(target=client, args=(editor, 1)),
+            threading.Thread(target=client, args=(reader,)),
+        ]
         for thread in clients:
             thread.start()
         try:

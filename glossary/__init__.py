@@ -23,8 +23,13 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application; ``config`` overrides the environment (tests use it)."""
     instance = Path(os.environ.get("GLOSSARY_INSTANCE_PATH") or ROOT / "instance")
-    app = Flask(__name__, instance_path=str(instance), instance_relative_config=True,
-                template_folder=str(ROOT / "templates"), static_folder="static")
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+    )
     app.config.update(load_config(instance))
     if config:
         app.config.update(config)
@@ -40,8 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         configure_connections(db.engine, app.config)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -74,4 +78,3 @@ class DatabaseIdConverter(IntegerConverter):
 
         kwargs.setdefault("max", MAX_DB_INT)
         super().__init__(url_map, *args, **kwargs)
-

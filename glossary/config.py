@@ -40,9 +40,9 @@ def load_config(instance_path: Path) -> dict:
         database_url = f"sqlite:///{instance_path / 'glossary.sqlite3'}"
     elif database_url.startswith("postgres://"):
         # Heroku-style URLs; SQLAlchemy only knows the long scheme.
-        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
     elif database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
 
     secret = os.environ.get("SECRET_KEY", "").strip() or _read_secret_file(instance_path)
     upload_mb = _int_env("GLOSSARY_MAX_UPLOAD_MB", 25)

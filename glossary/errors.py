@@ -20,8 +20,9 @@ class ServiceError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, code: str | None = None, status: int | None = None,
-                 details: dict | None = None) -> None:
+    def __init__(
+        self, message: str, *, code: str | None = None, status: int | None = None, details: dict | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         if code:

@@ -37,12 +37,35 @@ ZERO_WIDTH_RE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 # Bidirectional controls: they reorder what is shown ("abc\u202egnp.exe" displays as "abcexe.png").
 BIDI_CONTROL_RE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Greek letters as biomedical abbreviations spell them out (NF-κB ~ nf-kb).
-GREEK_TO_LATIN = str.maketrans({
-    "α": "a", "β": "b", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "h", "θ": "th",
-    "ι": "i", "κ": "k", "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p",
-    "ρ": "r", "σ": "s", "ς": "s", "τ": "t", "υ": "u", "φ": "ph", "χ": "ch", "ψ": "ps",
-    "ω": "o",
-})
+GREEK_TO_LATIN = str.maketrans(
+    {
+        "α": "a",
+        "β": "b",
+        "γ": "g",
+        "δ": "d",
+        "ε": "e",
+        "ζ": "z",
+        "η": "h",
+        "θ": "th",
+        "ι": "i",
+        "κ": "k",
+        "λ": "l",
+        "μ": "m",
+        "ν": "n",
+        "ξ": "x",
+        "ο": "o",
+        "π": "p",
+        "ρ": "r",
+        "σ": "s",
+        "ς": "s",
+        "τ": "t",
+        "υ": "u",
+        "φ": "ph",
+        "χ": "ch",
+        "ψ": "ps",
+        "ω": "o",
+    }
+)
 
 
 @lru_cache(maxsize=4)
@@ -119,6 +142,7 @@ def pinyin_forms(text: str) -> tuple[str, str, str, str]:
     from pypinyin import Style, pinyin
 
     simplified = to_simplified(fold_common(text))
+
     # Non-Han runs come back marked so that they are kept, lower-cased, as written.
     def keep(chars: str) -> list[str]:
         return ["\x00" + chars]

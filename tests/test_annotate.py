@@ -18,14 +18,20 @@ def concept(db, *terms: str | dict, commit: bool = True):
 @pytest.fixture()
 def glossary(db):
     return {
-        "hpa": concept(db, "下丘脑-垂体-肾上腺轴", "hypothalamic-pituitary-adrenal axis",
-                       {"text": "HPA", "kind": "abbreviation", "lang": "en"}),
+        "hpa": concept(
+            db,
+            "下丘脑-垂体-肾上腺轴",
+            "hypothalamic-pituitary-adrenal axis",
+            {"text": "HPA", "kind": "abbreviation", "lang": "en"},
+        ),
         "adrenal": concept(db, "肾上腺", "adrenal gland"),
         "oxytocin": concept(db, "催产素", "oxytocin"),
-        "scfa": concept(db, "短链脂肪酸", "short-chain fatty acid", {"text": "SCFAs", "kind": "abbreviation",
-                                                                   "lang": "en"}),
-        "nfkb": concept(db, "核因子κB", "nuclear factor kappa B", {"text": "NF-κB", "kind": "abbreviation",
-                                                                    "lang": "en"}),
+        "scfa": concept(
+            db, "短链脂肪酸", "short-chain fatty acid", {"text": "SCFAs", "kind": "abbreviation", "lang": "en"}
+        ),
+        "nfkb": concept(
+            db, "核因子κB", "nuclear factor kappa B", {"text": "NF-κB", "kind": "abbreviation", "lang": "en"}
+        ),
     }
 
 
@@ -43,15 +49,19 @@ def test_both_scripts_and_the_translation(db, glossary):
     results = annotate_text(db.session, "催產素與催产素")
     assert [(r["start"], r["end"], r["text"]) for r in results] == [(0, 3, "催產素"), (4, 7, "催产素")]
     assert {r["translation"] for r in results} == {"oxytocin"}
-    assert results[0]["concept_id"] == glossary["oxytocin"].id and results[0]["url"] == \
-        f"/concepts/{glossary['oxytocin'].id}"
+    assert (
+        results[0]["concept_id"] == glossary["oxytocin"].id
+        and results[0]["url"] == f"/concepts/{glossary['oxytocin'].id}"
+    )
 
 
 def test_longest_match_wins(db, glossary):
     text = "下丘脑-垂体-肾上腺轴与肾上腺"
     found = annotate_text(db.session, text)
     assert [(r["text"], r["concept_id"]) for r in found] == [
-        ("下丘脑-垂体-肾上腺轴", glossary["hpa"].id), ("肾上腺", glossary["adrenal"].id)]
+        ("下丘脑-垂体-肾上腺轴", glossary["hpa"].id),
+        ("肾上腺", glossary["adrenal"].id),
+    ]
 
 
 def test_english_on_word_boundaries_and_case_insensitive(db, glossary):

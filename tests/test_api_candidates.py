@@ -14,8 +14,9 @@ from .test_api_openapi import assert_conforms
 def mined(db, zh: str, en: str, abbr: str = "", confidence: float = 0.8) -> Candidate:
     source = db.session.query(Source).first() or Source(filename="review.txt", sha256="c" * 64)
     sentence = f"已有研究发现{zh}（{en}）。"
-    candidate = Candidate(zh=zh, en=en, abbr=abbr, dedupe_key=candidate_dedupe_key(zh, en, abbr),
-                          confidence=confidence, count=2)
+    candidate = Candidate(
+        zh=zh, en=en, abbr=abbr, dedupe_key=candidate_dedupe_key(zh, en, abbr), confidence=confidence, count=2
+    )
     candidate.evidence.append(Evidence(source=source, term=zh, sentence=sentence, start=6, end=6 + len(zh)))
     db.session.add(candidate)
     db.session.commit()
@@ -24,8 +25,10 @@ def mined(db, zh: str, en: str, abbr: str = "", confidence: float = 0.8) -> Cand
 
 @pytest.fixture()
 def queue(db):
-    return [mined(db, "褪黑素", "melatonin", confidence=0.9), mined(db, "视交叉上核", "suprachiasmatic nucleus",
-                                                                  "SCN", confidence=0.7)]
+    return [
+        mined(db, "褪黑素", "melatonin", confidence=0.9),
+        mined(db, "视交叉上核", "suprachiasmatic nucleus", "SCN", confidence=0.7),
+    ]
 
 
 def test_list_candidates(client, db, queue):
@@ -58,8 +61,11 @@ def test_list_candidates_bad_parameters(client, db, query):
 
 def test_approve_and_reject(client, db, queue):
     curator = token_for(db, "curator")
-    response = client.post(f"/api/v1/candidates/{queue[1].id}/approve", headers=curator,
-                           json={"zh": "视交叉上核", "domain": "neuroscience"})
+    response = client.post(
+        f"/api/v1/candidates/{queue[1].id}/approve",
+        headers=curator,
+        json={"zh": "视交叉上核", "domain": "neuroscience"},
+    )
     assert response.status_code == 200
     assert_conforms(response, "/candidates/{candidate_id}/approve", "post")
     assert response.get_json()["abbreviations"] == ["SCN"] and response.get_json()["domain"] == "neuroscience"

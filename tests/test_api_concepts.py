@@ -11,9 +11,15 @@ from glossary.services.concepts import create_concept
 
 from .test_api_openapi import assert_conforms
 
-NEW_CONCEPT = {"domain": "neuroendocrinology", "definition": "A hormone.",
-               "terms": [{"lang": "zh", "text": "血管升压素"}, {"lang": "en", "text": "vasopressin"},
-                         {"lang": "en", "text": "AVP", "kind": "abbreviation"}]}
+NEW_CONCEPT = {
+    "domain": "neuroendocrinology",
+    "definition": "A hormone.",
+    "terms": [
+        {"lang": "zh", "text": "血管升压素"},
+        {"lang": "en", "text": "vasopressin"},
+        {"lang": "en", "text": "AVP", "kind": "abbreviation"},
+    ],
+}
 
 
 def token_for(db, role: str, name: str | None = None) -> dict[str, str]:
@@ -43,15 +49,22 @@ def test_get_concept(client, concept):
     assert (body["zh"], body["zh_hant"], body["pinyin"], body["en"]) == ("催产素", "催產素", "cuī chǎn sù", "oxytocin")
     assert body["version"] == 1 and body["url"] == f"/concepts/{concept.id}"
     assert response.headers["ETag"] and "max-age" in response.headers["Cache-Control"]
-    assert client.get(f"/api/v1/concepts/{concept.id}",
-                      headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+    assert (
+        client.get(f"/api/v1/concepts/{concept.id}", headers={"If-None-Match": response.headers["ETag"]}).status_code
+        == 304
+    )
 
 
-@pytest.mark.parametrize(("path", "status", "code"), [
-    ("/api/v1/concepts/999", 404, "not_found"), ("/api/v1/concepts/abc", 400, "bad_id"),
-    ("/api/v1/concepts/-1", 400, "bad_id"), ("/api/v1/concepts/1.5", 400, "bad_id"),
-    ("/api/v1/concepts/99999999999999999999999", 404, "not_found"),
-])
+@pytest.mark.parametrize(
+    ("path", "status", "code"),
+    [
+        ("/api/v1/concepts/999", 404, "not_found"),
+        ("/api/v1/concepts/abc", 400, "bad_id"),
+        ("/api/v1/concepts/-1", 400, "bad_id"),
+        ("/api/v1/concepts/1.5", 400, "bad_id"),
+        ("/api/v1/concepts/99999999999999999999999", 404, "not_found"),
+    ],
+)
 def test_get_concept_errors(client, path, status, code):
     response = client.get(path)
     assert response.status_code == status and response.get_json()["error"]["code"] == code
@@ -82,8 +95,11 @@ def test_create_update_delete_with_revisions(client, db, curator):
     assert created["abbreviations"] == ["AVP"] and created["zh_hant"] == "血管升壓素"
     assert response.headers["Location"].endswith(f"/api/v1/concepts/{created['id']}")
 
-    response = client.patch(f"/api/v1/concepts/{created['id']}", headers=curator,
-                            json={"version": created["version"], "definition": "Antidiuretic hormone."})
+    response = client.patch(
+        f"/api/v1/concepts/{created['id']}",
+        headers=curator,
+        json={"version": created["version"], "definition": "Antidiuretic hormone."},
+    )
     assert response.status_code == 200
     assert_conforms(response, "/concepts/{concept_id}", "patch")
     assert response.get_json()["definition"] == "Antidiuretic hormone."
@@ -92,18 +108,18 @@ def test_create_update_delete_with_revisions(client, db, curator):
     response = client.delete(f"/api/v1/concepts/{created['id']}", headers=curator)
     assert response.status_code == 204 and not response.data
     assert client.get(f"/api/v1/concepts/{created['id']}").status_code == 404
-    revisions = db.session.scalars(select(Revision).where(Revision.concept_id == created["id"])
-                                   .order_by(Revision.id)).all()
-    assert [(r.action, r.user_name) for r in revisions] == [("create", "cora"), ("update", "cora"),
-                                                           ("delete", "cora")]
+    revisions = db.session.scalars(
+        select(Revision).where(Revision.concept_id == created["id"]).order_by(Revision.id)
+    ).all()
+    assert [(r.action, r.user_name) for r in revisions] == [("create", "cora"), ("update", "cora"), ("delete", "cora")]
 
 
 def test_stale_edit_is_409_with_both_versions(client, concept, curator):
-    first = client.patch(f"/api/v1/concepts/{concept.id}", json={"version": 1, "domain": "endocrinology"},
-                         headers=curator)
+    first = client.patch(
+        f"/api/v1/concepts/{concept.id}", json={"version": 1, "domain": "endocrinology"}, headers=curator
+    )
     assert first.status_code == 200
-    stale = client.patch(f"/api/v1/concepts/{concept.id}", json={"version": 1, "domain": "psychiatry"},
-                         headers=curator)
+    stale = client.patch(f"/api/v1/concepts/{concept.id}", json={"version": 1, "domain": "psychiatry"}, headers=curator)
     assert stale.status_code == 409
     assert_conforms(stale, "/concepts/{concept_id}", "patch")
     error = stale.get_json()["error"]
@@ -113,21 +129,33 @@ def test_stale_edit_is_409_with_both_versions(client, concept, curator):
     assert client.get(f"/api/v1/concepts/{concept.id}").get_json()["domain"] == "endocrinology"
 
 
-@pytest.mark.parametrize(("body", "status"), [
-    ({"domain": "x"}, 422), ({"version": "1", "domain": "x"}, 422), ({"version": 1, "terms": []}, 422),
-    ({"version": 1, "terms": [{"lang": "zh", "text": "oxytocin"}]}, 422), ({"version": 1, "status": "gone"}, 422),
-])
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"domain": "x"}, 422),
+        ({"version": "1", "domain": "x"}, 422),
+        ({"version": 1, "terms": []}, 422),
+        ({"version": 1, "terms": [{"lang": "zh", "text": "oxytocin"}]}, 422),
+        ({"version": 1, "status": "gone"}, 422),
+    ],
+)
 def test_bad_edits(client, concept, curator, body, status):
     response = client.patch(f"/api/v1/concepts/{concept.id}", json=body, headers=curator)
     assert response.status_code == status
     assert_conforms(response, "/concepts/{concept_id}", "patch")
 
 
-@pytest.mark.parametrize(("kwargs", "status"), [
-    ({"data": "{", "content_type": "application/json"}, 400), ({"json": [1]}, 400),
-    ({"json": {"terms": "催产素"}}, 422), ({"json": {"terms": [{"text": ""}]}}, 422),
-    ({"json": {"terms": [{"text": "x", "kind": "acronym"}]}}, 422), ({"json": {"terms": [{"text": 5}]}}, 422),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "status"),
+    [
+        ({"data": "{", "content_type": "application/json"}, 400),
+        ({"json": [1]}, 400),
+        ({"json": {"terms": "催产素"}}, 422),
+        ({"json": {"terms": [{"text": ""}]}}, 422),
+        ({"json": {"terms": [{"text": "x", "kind": "acronym"}]}}, 422),
+        ({"json": {"terms": [{"text": 5}]}}, 422),
+    ],
+)
 def test_bad_creates(client, curator, kwargs, status):
     response = client.post("/api/v1/concepts", headers=curator, **kwargs)
     assert response.status_code == status
@@ -150,9 +178,16 @@ def test_writes_are_searchable_at_once(client, curator):
     assert client.post("/api/v1/annotate", json={"text": "血管升压素"}).get_json()["total"] == 1
 
 
-@pytest.mark.parametrize("term", [{"text": "x", "lang": {}}, {"text": "x", "kind": 3}, {"text": "x", "status": []},
-                                  {"text": "x", "lang": ""},
-                                  {"text": "x", "count": 2**64}])
+@pytest.mark.parametrize(
+    "term",
+    [
+        {"text": "x", "lang": {}},
+        {"text": "x", "kind": 3},
+        {"text": "x", "status": []},
+        {"text": "x", "lang": ""},
+        {"text": "x", "count": 2**64},
+    ],
+)
 def test_malformed_term_fields_are_422_not_500(client, curator, term):
     response = client.post("/api/v1/concepts", headers=curator, json={"terms": [term]})
     assert response.status_code == 422
@@ -160,8 +195,13 @@ def test_malformed_term_fields_are_422_not_500(client, curator, term):
 
 
 def test_a_duplicate_is_refused_naming_the_existing_concept_unless_a_homonym(client, db, curator, concept):
-    copy = {"terms": [{"lang": "zh", "text": "催產素"}, {"lang": "en", "text": "Oxytocin"},
-                      {"lang": "en", "text": "OT", "kind": "abbreviation"}]}
+    copy = {
+        "terms": [
+            {"lang": "zh", "text": "催產素"},
+            {"lang": "en", "text": "Oxytocin"},
+            {"lang": "en", "text": "OT", "kind": "abbreviation"},
+        ]
+    }
     response = client.post("/api/v1/concepts", json=copy, headers=curator)
     assert response.status_code == 409
     assert_conforms(response, "/concepts", "post")
@@ -179,7 +219,9 @@ def test_a_duplicate_is_refused_naming_the_existing_concept_unless_a_homonym(cli
 
 
 def test_sharing_one_language_only_is_no_duplicate(client, db, curator, concept):
-    for terms in ([{"text": "催产素"}, {"text": "oxytocin receptor agonist"}],
-                  [{"text": "缩宫素"}, {"text": "oxytocin"}],
-                  [{"text": "oxytocin"}, {"text": "OT", "kind": "abbreviation"}]):
+    for terms in (
+        [{"text": "催产素"}, {"text": "oxytocin receptor agonist"}],
+        [{"text": "缩宫素"}, {"text": "oxytocin"}],
+        [{"text": "oxytocin"}, {"text": "OT", "kind": "abbreviation"}],
+    ):
         assert client.post("/api/v1/concepts", json={"terms": terms}, headers=curator).status_code == 201

@@ -22,8 +22,10 @@ from .ingest.documents import (
 from .test_api_concepts import token_for
 from .test_api_openapi import assert_conforms
 
-ARTICLE = ("肠道菌群与焦虑\n\n研究表明，催产素（oxytocin）可以缓解焦虑。肠道菌群产生短链脂肪酸"
-           "（short-chain fatty acids，SCFAs），SCFAs 影响下丘脑-垂体-肾上腺轴（HPA）。\n")
+ARTICLE = (
+    "肠道菌群与焦虑\n\n研究表明，催产素（oxytocin）可以缓解焦虑。肠道菌群产生短链脂肪酸"
+    "（short-chain fatty acids，SCFAs），SCFAs 影响下丘脑-垂体-肾上腺轴（HPA）。\n"
+)
 
 
 def upload(client, headers, *files):
@@ -66,12 +68,15 @@ def candidate_pairs(db) -> set[tuple[str, str, str]]:
     return {(c.zh, c.en, c.abbr) for c in db.session.scalars(select(Candidate))}
 
 
-@pytest.mark.parametrize(("filename", "build", "kind"), [
-    ("two-column.pdf", lambda: build_pdf(columns=2).data, "pdf"),
-    ("article.docx", build_docx, "docx"),
-    ("article.md", lambda: build_markdown().encode(), "markdown"),
-    ("saved.html", lambda: build_html().encode(), "html"),
-])
+@pytest.mark.parametrize(
+    ("filename", "build", "kind"),
+    [
+        ("two-column.pdf", lambda: build_pdf(columns=2).data, "pdf"),
+        ("article.docx", build_docx, "docx"),
+        ("article.md", lambda: build_markdown().encode(), "markdown"),
+        ("saved.html", lambda: build_html().encode(), "html"),
+    ],
+)
 def test_every_type_mines_what_its_plain_text_mines(client, db, filename, build, kind):
     curator = token_for(db, "curator")
     response = upload(client, curator, (filename, build()))
@@ -137,14 +142,15 @@ def test_markdown_and_html_evidence_points_into_the_file_as_written(client, db):
     originals = {"a.md": markdown, "b.html": page}
     spans = {}
     for evidence in db.session.scalars(select(Evidence).join(Candidate).where(Candidate.en == "oxytocin")):
-        spans[evidence.source.filename] = originals[evidence.source.filename][evidence.start:evidence.end]
+        spans[evidence.source.filename] = originals[evidence.source.filename][evidence.start : evidence.end]
         assert evidence.page is None
     assert spans["a.md"].startswith("催产素**") and "*oxytocin*" in spans["a.md"]
     assert spans["b.html"].startswith("催产素") and "oxytocin" in spans["b.html"]
     # A sentence after an entity and a table still maps to its own characters.
-    (tph,) = db.session.scalars(select(Evidence).join(Source).join(Candidate)
-                                .where(Source.filename == "b.html", Candidate.abbr == "TPH"))
-    assert page[tph.start:tph.end].startswith("色氨酸羟化酶") and "&#xFF0C;" in page[tph.start:tph.end]
+    (tph,) = db.session.scalars(
+        select(Evidence).join(Source).join(Candidate).where(Source.filename == "b.html", Candidate.abbr == "TPH")
+    )
+    assert page[tph.start : tph.end].startswith("色氨酸羟化酶") and "&#xFF0C;" in page[tph.start : tph.end]
 
 
 def test_the_page_reaches_the_candidates_api_and_the_review_queue(client, db):

@@ -59,8 +59,12 @@ def test_document_schemas_are_valid_json_schema():
 
 
 def test_every_api_route_is_documented(app):
-    documented = {(re.sub(r"\{(\w+)\}", r"<\1>", path), method.upper())
-                  for path, item in SPEC["paths"].items() for method in item if method != "parameters"}
+    documented = {
+        (re.sub(r"\{(\w+)\}", r"<\1>", path), method.upper())
+        for path, item in SPEC["paths"].items()
+        for method in item
+        if method != "parameters"
+    }
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/") or rule.endpoint == "api.docs":
             continue

@@ -20,8 +20,12 @@ from .test_web_support import add_user, logged_in
 
 def secured_operations() -> list[tuple[str, str]]:
     """Every documented operation that needs a token, as (method, path)."""
-    return [(method, path) for path, item in SPEC["paths"].items() for method, operation in item.items()
-            if method != "parameters" and operation.get("security")]
+    return [
+        (method, path)
+        for path, item in SPEC["paths"].items()
+        for method, operation in item.items()
+        if method != "parameters" and operation.get("security")
+    ]
 
 
 def test_every_401_names_the_bearer_scheme(client):
@@ -44,10 +48,16 @@ def test_other_answers_carry_no_challenge(client, db):
     assert forbidden.status_code == 403 and "WWW-Authenticate" not in forbidden.headers
 
 
-@pytest.mark.parametrize(("text", "lifetime"), [
-    ("12h", timedelta(hours=12)), ("30d", timedelta(days=30)), (" 8W ", timedelta(weeks=8)),
-    ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    ("text", "lifetime"),
+    [
+        ("12h", timedelta(hours=12)),
+        ("30d", timedelta(days=30)),
+        (" 8W ", timedelta(weeks=8)),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_lifetimes_are_read_alike_everywhere(text, lifetime):
     assert parse_lifetime(text) == lifetime
 

@@ -71,8 +71,10 @@ def write_lock(db, wait: bool = True):
 
 def snapshot(db) -> dict:
     db.session.rollback()
-    counts = {m.__name__: db.session.scalar(select(func.count()).select_from(m))
-              for m in (Concept, Term, Source, Evidence, Candidate, Revision)}
+    counts = {
+        m.__name__: db.session.scalar(select(func.count()).select_from(m))
+        for m in (Concept, Term, Source, Evidence, Candidate, Revision)
+    }
     counts["token used"] = db.session.scalar(select(ApiToken.last_used_at))
     counts["note"] = db.session.scalar(select(Concept.note))
     return counts
@@ -90,13 +92,27 @@ def test_api_writes_answer_503_while_another_connection_holds_the_lock(client, d
     cid, headers = setup["concept_id"], setup["headers"]
     before = snapshot(db)
     with write_lock(db):
-        assert_busy(client.post("/api/v1/concepts", headers=headers,
-                                json={"terms": [{"text": "褪黑素"}, {"text": "melatonin"}]}), "/concepts")
-        assert_busy(client.patch(f"/api/v1/concepts/{cid}", headers=headers, json={"version": 1, "note": "x"}),
-                    "/concepts/{concept_id}", "patch")
+        assert_busy(
+            client.post(
+                "/api/v1/concepts", headers=headers, json={"terms": [{"text": "褪黑素"}, {"text": "melatonin"}]}
+            ),
+            "/concepts",
+        )
+        assert_busy(
+            client.patch(f"/api/v1/concepts/{cid}", headers=headers, json={"version": 1, "note": "x"}),
+            "/concepts/{concept_id}",
+            "patch",
+        )
         assert_busy(client.delete(f"/api/v1/concepts/{cid}", headers=headers), "/concepts/{concept_id}", "delete")
-        assert_busy(client.post("/api/v1/documents", headers=headers, content_type="multipart/form-data",
-                                data={"files": (io.BytesIO(ARTICLE), "article.txt")}), "/documents")
+        assert_busy(
+            client.post(
+                "/api/v1/documents",
+                headers=headers,
+                content_type="multipart/form-data",
+                data={"files": (io.BytesIO(ARTICLE), "article.txt")},
+            ),
+            "/documents",
+        )
         # Reads go on meanwhile.
         assert client.get(f"/api/v1/concepts/{cid}").status_code == 200
     assert snapshot(db) == before  # not even the token's last use
@@ -108,15 +124,26 @@ def test_api_writes_answer_503_while_another_connection_holds_the_lock(client, d
 def test_page_writes_answer_503_with_a_clear_message(client, db, setup):
     login(client, "cora")
     before = snapshot(db)
-    form = {"version": "", "domain": "", "status": "approved",
-            "terms-0-lang": "", "terms-0-text": "褪黑素", "terms-0-kind": "full", "terms-0-status": "preferred",
-            "terms-1-lang": "", "terms-1-text": "melatonin", "terms-1-kind": "full", "terms-1-status": "preferred"}
+    form = {
+        "version": "",
+        "domain": "",
+        "status": "approved",
+        "terms-0-lang": "",
+        "terms-0-text": "褪黑素",
+        "terms-0-kind": "full",
+        "terms-0-status": "preferred",
+        "terms-1-lang": "",
+        "terms-1-text": "melatonin",
+        "terms-1-kind": "full",
+        "terms-1-status": "preferred",
+    }
     with write_lock(db):
         response = client.post("/concepts/new", data=form)
         assert_busy(response)
         assert "busy with another change; nothing was saved" in response.get_data(as_text=True)
-        upload = client.post("/documents", data={"files": (io.BytesIO(ARTICLE), "article.txt")},
-                             content_type="multipart/form-data")
+        upload = client.post(
+            "/documents", data={"files": (io.BytesIO(ARTICLE), "article.txt")}, content_type="multipart/form-data"
+        )
         assert_busy(upload)
     assert snapshot(db) == before
     assert client.post("/concepts/new", data=form).status_code == 302
@@ -132,18 +159,28 @@ def test_mining_holds_no_write_lock_while_it_mines(client, db, setup, monkeypatc
         return mine_texts(docs, known_pairs=known_pairs)
 
     monkeypatch.setattr(mining, "mine_texts", mine_while_checking)
-    response = client.post("/api/v1/documents", headers=setup["headers"], content_type="multipart/form-data",
-                           data={"files": (io.BytesIO(ARTICLE), "article.txt")})
+    response = client.post(
+        "/api/v1/documents",
+        headers=setup["headers"],
+        content_type="multipart/form-data",
+        data={"files": (io.BytesIO(ARTICLE), "article.txt")},
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     assert seen == ["free"] and response.get_json()["new_candidates"] >= 1
 
 
 def test_mining_looks_candidates_up_and_inserts_in_batches(db, monkeypatch):
     """1,200 proposals, 600 of them known: a few bulk statements, not one or two per candidate."""
+
     def proposal(i: int) -> MinedCandidate:
         sentence = f"白细胞介素-{i}（interleukin-{i}，IL-{i}）"
-        return MinedCandidate(zh=f"白细胞介素-{i}", en=f"interleukin-{i}", abbr=f"IL-{i}", confidence=0.8,
-                              sources=[{"file": "0", "sentence": sentence, "start": 0, "end": 7}] * 2)
+        return MinedCandidate(
+            zh=f"白细胞介素-{i}",
+            en=f"interleukin-{i}",
+            abbr=f"IL-{i}",
+            confidence=0.8,
+            sources=[{"file": "0", "sentence": sentence, "start": 0, "end": 7}] * 2,
+        )
 
     monkeypatch.setattr(mining, "mine_texts", lambda docs, known_pairs=(): [proposal(i) for i in range(600)])
     mining.mine_documents(db.session, mining.read_documents([("first.txt", b"first")]))

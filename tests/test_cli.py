@@ -111,12 +111,22 @@ def test_set_password_at_a_real_terminal_prompts_twice_without_echo(db, tmp_path
     """`flask set-password` in a pseudo-terminal, as an admin would type it."""
     create_user(db.session, "mei", "s3cret-pass", "curator")
     db.session.commit()
-    env = {**os.environ, "DATABASE_URL": db.engine.url.render_as_string(hide_password=False),
-           "GLOSSARY_INSTANCE_PATH": str(tmp_path / "instance"), "GLOSSARY_ENV": "development"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": db.engine.url.render_as_string(hide_password=False),
+        "GLOSSARY_INSTANCE_PATH": str(tmp_path / "instance"),
+        "GLOSSARY_ENV": "development",
+    }
     controller, terminal = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "set-password", "mei"],
-                               cwd=ROOT, env=env, stdin=terminal, stdout=terminal, stderr=terminal,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "app", "set-password", "mei"],
+        cwd=ROOT,
+        env=env,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        start_new_session=True,
+    )
     os.close(terminal)
     seen = bytearray()
     try:

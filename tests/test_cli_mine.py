@@ -20,13 +20,9 @@ from .ingest.documents import (
     build_pdf,
 )
 
-ARTICLE = (
-    "研究发现，心房颤动（atrial fibrillation，AF）是最常见的心律失常。\n"
-    "同时检测了丙氨酸氨基转移酶（ALT）水平。\n"
-)
+ARTICLE = "研究发现，心房颤动（atrial fibrillation，AF）是最常见的心律失常。\n同时检测了丙氨酸氨基转移酶（ALT）水平。\n"
 OTHER = (
-    "此外，心房颤\n\n动（atrial fibrillation，AF）患者常合并高血压，"
-    "血清C反应蛋白（C-reactive protein，CRP）升高。\n"
+    "此外，心房颤\n\n动（atrial fibrillation，AF）患者常合并高血压，血清C反应蛋白（C-reactive protein，CRP）升高。\n"
 )
 
 
@@ -58,7 +54,9 @@ def test_dry_run_prints_json_lines_and_writes_nothing(runner, db, tmp_path):
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert {(r["zh"], r["en"], r["abbr"]) for r in rows} == {
-        ("心房颤动", "atrial fibrillation", "AF"), ("丙氨酸氨基转移酶", "", "ALT")}
+        ("心房颤动", "atrial fibrillation", "AF"),
+        ("丙氨酸氨基转移酶", "", "ALT"),
+    }
     assert all({"confidence", "count", "sources"} <= set(r) for r in rows)
     assert count(db, Source) == 0 and count(db, Candidate) == 0 and count(db, Evidence) == 0
 
@@ -81,7 +79,7 @@ def test_mining_stores_sources_evidence_and_new_candidates(runner, db, tmp_path)
     af = db.session.scalar(select(Candidate).where(Candidate.abbr == "AF"))
     assert (af.zh, af.en, af.status, af.count) == ("心房颤动", "atrial fibrillation", "new", 1)
     [evidence] = af.evidence
-    assert ARTICLE[evidence.start:evidence.end] == "心房颤动（atrial fibrillation，AF）"
+    assert ARTICLE[evidence.start : evidence.end] == "心房颤动（atrial fibrillation，AF）"
     assert "心房颤动" in evidence.sentence
     [revision] = db.session.scalars(select(Revision).where(Revision.action == "mine")).all()
     assert revision.user_name == "system" and revision.after["filename"] == "a.txt"
@@ -156,16 +154,23 @@ def test_large_file_is_mined(runner, db, tmp_path):
 
 def test_pdf_word_markdown_and_html_are_mined_with_pages(runner, db, tmp_path):
     built = build_pdf(columns=2, page_height=160)
-    files = [write(tmp_path, "review.pdf", built.data), write(tmp_path, "notes.docx", build_docx()),
-             write(tmp_path, "article.md", build_markdown().encode()),
-             write(tmp_path, "saved.html", build_html().encode())]
+    files = [
+        write(tmp_path, "review.pdf", built.data),
+        write(tmp_path, "notes.docx", build_docx()),
+        write(tmp_path, "article.md", build_markdown().encode()),
+        write(tmp_path, "saved.html", build_html().encode()),
+    ]
     result = runner.invoke(args=["mine", *files])
     assert result.exit_code == 0, result.output
     assert "4 of 4 files mined" in result.output
     kinds = {source.filename: (source.kind, source.pages) for source in db.session.scalars(select(Source))}
     pages = len({page for page, _ in built.lines})
-    assert kinds == {"review.pdf": ("pdf", pages), "notes.docx": ("docx", None),
-                     "article.md": ("markdown", None), "saved.html": ("html", None)}
+    assert kinds == {
+        "review.pdf": ("pdf", pages),
+        "notes.docx": ("docx", None),
+        "article.md": ("markdown", None),
+        "saved.html": ("html", None),
+    }
     pdf_pages = {e.page for e in db.session.scalars(select(Evidence).join(Source).where(Source.kind == "pdf"))}
     assert len(pdf_pages) >= 2 and pdf_pages <= set(range(1, pages + 1))
     assert {e.page for e in db.session.scalars(select(Evidence).join(Source).where(Source.kind != "pdf"))} == {None}
@@ -182,8 +187,9 @@ def test_dry_run_reads_a_pdf_as_its_text(runner, tmp_path):
     assert pairs(from_pdf.stdout) == pairs(from_text.stdout) and len(pairs(from_text.stdout)) >= 6
     pages = {source["page"] for row in map(json.loads, from_pdf.stdout.splitlines()) for source in row["sources"]}
     assert pages == {1, 2}
-    assert all("page" not in source for row in map(json.loads, from_text.stdout.splitlines())
-               for source in row["sources"])
+    assert all(
+        "page" not in source for row in map(json.loads, from_text.stdout.splitlines()) for source in row["sources"]
+    )
 
 
 def test_dry_run_offsets_point_into_the_markdown_as_written(runner, tmp_path):
@@ -192,7 +198,7 @@ def test_dry_run_offsets_point_into_the_markdown_as_written(runner, tmp_path):
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     oxytocin = next(row for row in rows if row["en"] == "oxytocin")
     (source,) = oxytocin["sources"]
-    span = markdown[source["start"]:source["end"]]
+    span = markdown[source["start"] : source["end"]]
     assert source["file"].endswith("a.md") and span.startswith("催产素") and "*oxytocin*" in span
 
 

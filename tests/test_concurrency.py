@@ -67,8 +67,9 @@ def race(port: int, cid: int, version: int, notes: list[str], tokens: list[str])
 
     def save(who: int) -> None:
         barrier.wait()
-        results[who] = call(port, "PATCH", f"/api/v1/concepts/{cid}", {"version": version, "note": notes[who]},
-                            tokens[who])
+        results[who] = call(
+            port, "PATCH", f"/api/v1/concepts/{cid}", {"version": version, "note": notes[who]}, tokens[who]
+        )
 
     threads = [threading.Thread(target=save, args=(who,)) for who in range(len(tokens))]
     for t in threads:
@@ -93,8 +94,10 @@ def test_two_curators_saving_the_same_version(live, db):
         _, after = call(port, "GET", f"/api/v1/concepts/{cid}")
         assert after["version"] == version + 1
     db.session.rollback()
-    notes = [r.after["note"] for r in db.session.scalars(
-        select(Revision).where(Revision.action == "update").order_by(Revision.id))]
+    notes = [
+        r.after["note"]
+        for r in db.session.scalars(select(Revision).where(Revision.action == "update").order_by(Revision.id))
+    ]
     assert len(notes) == 8  # every accepted save is in the history, no other
     assert db.session.get(Concept, cid).note == notes[-1]
 
@@ -108,11 +111,20 @@ def test_mining_while_others_search_and_edit(live, db, app, tmp_path):
     """
     port, cid = live["port"], live["concept_id"]
     article = tmp_path / "article.txt"
-    article.write_text("\n".join(
-        f"肠道菌群产生短链脂肪酸（short-chain fatty acids，SCFAs），"
-        f"并影响白细胞介素-{i}（interleukin-{i}，IL-{i}）水平。" for i in range(3000)), encoding="utf-8")
-    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "GLOSSARY_INSTANCE_PATH": str(tmp_path / "instance"), "GLOSSARY_ENV": "development"}
+    article.write_text(
+        "\n".join(
+            f"肠道菌群产生短链脂肪酸（short-chain fatty acids，SCFAs），"
+            f"并影响白细胞介素-{i}（interleukin-{i}，IL-{i}）水平。"
+            for i in range(3000)
+        ),
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "GLOSSARY_INSTANCE_PATH": str(tmp_path / "instance"),
+        "GLOSSARY_ENV": "development",
+    }
     failures: list[tuple] = []
     saved: list[tuple[int, str]] = []  # (version, definition) of each 200
     warmed = threading.Barrier(4)  # the three clients and the test: the miner starts once each has done a round
@@ -125,8 +137,13 @@ def test_mining_while_others_search_and_edit(live, db, app, tmp_path):
 
     def edit(who: int, n: int) -> None:
         _, current = call(port, "GET", f"/api/v1/concepts/{cid}")
-        status, body = call(port, "PATCH", f"/api/v1/concepts/{cid}",
-                            {"version": current["version"], "definition": f"edit {who}-{n}"}, live["tokens"][who])
+        status, body = call(
+            port,
+            "PATCH",
+            f"/api/v1/concepts/{cid}",
+            {"version": current["version"], "definition": f"edit {who}-{n}"},
+            live["tokens"][who],
+        )
         if status == 200:
             saved.append((body["version"], body["definition"]))
         elif status != 409:
@@ -146,13 +163,19 @@ def test_mining_while_others_search_and_edit(live, db, app, tmp_path):
             failures.append(("client", repr(error)))
 
     clients = [threading.Thread(target=keep_going, args=(search,))] + [
-        threading.Thread(target=keep_going, args=(lambda n, who=who: edit(who, n),)) for who in (0, 1)]
+        threading.Thread(target=keep_going, args=(lambda n, who=who: edit(who, n),)) for who in (0, 1)
+    ]
     for client in clients:
         client.start()
     try:
         warmed.wait()
-        miner = subprocess.Popen([str(Path(sys.executable).parent / "flask"), "--app", "app", "mine", str(article)],
-                                 cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        miner = subprocess.Popen(
+            [str(Path(sys.executable).parent / "flask"), "--app", "app", "mine", str(article)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         try:
             _, errors = miner.communicate(timeout=HANG_GUARD)
         finally:
@@ -196,8 +219,11 @@ def test_a_saved_edit_answers_the_version_it_made(client, db):
 
     event.listen(Session, "after_commit", another_curator_saves)
     try:
-        response = client.patch(f"/api/v1/concepts/{cid}", headers={"Authorization": f"Bearer {token}"},
-                                json={"version": 1, "definition": "mine"})
+        response = client.patch(
+            f"/api/v1/concepts/{cid}",
+            headers={"Authorization": f"Bearer {token}"},
+            json={"version": 1, "definition": "mine"},
+        )
     finally:
         event.remove(Session, "after_commit", another_curator_saves)
     assert landed, "the other save did not land between the commit and the answer"

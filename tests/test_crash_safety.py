@@ -25,10 +25,15 @@ FLASK = Path(sys.executable).parent / "flask"
 
 
 def _start(app, tmp_path: Path, *args: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "GLOSSARY_INSTANCE_PATH": str(tmp_path / "instance"), "GLOSSARY_ENV": "development"}
-    return subprocess.Popen([str(FLASK), "--app", "app", *args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    env = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "GLOSSARY_INSTANCE_PATH": str(tmp_path / "instance"),
+        "GLOSSARY_ENV": "development",
+    }
+    return subprocess.Popen(
+        [str(FLASK), "--app", "app", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
 
 
 def _writing_uncommitted(db) -> bool:
@@ -42,9 +47,15 @@ def _writing_uncommitted(db) -> bool:
         wal = Path(db.engine.url.database + "-wal")
         return wal.exists() and wal.stat().st_size > 256 * 1024
     with db.engine.connect() as connection:
-        return connection.scalar(text(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL")) > 0
+        return (
+            connection.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
+                )
+            )
+            > 0
+        )
 
 
 def _kill_while_writing(process: subprocess.Popen, db, hang_guard: float = 600) -> None:
@@ -62,8 +73,10 @@ def _kill_while_writing(process: subprocess.Popen, db, hang_guard: float = 600) 
 
 def _counts(db) -> dict[str, int]:
     db.session.rollback()
-    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (Concept, Term, Source, Evidence, Candidate)}
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (Concept, Term, Source, Evidence, Candidate)
+    }
 
 
 def _assert_consistent(db) -> None:
@@ -79,17 +92,32 @@ def _article(paragraphs: int) -> str:
     for i in range(paragraphs):
         lines.append(
             f"慢性应激激活下丘脑-垂体-肾上腺（hypothalamic-pituitary-adrenal，HPA）轴，"
-            f"并影响白细胞介素-{i}（interleukin-{i}，IL-{i}）水平。")
+            f"并影响白细胞介素-{i}（interleukin-{i}，IL-{i}）水平。"
+        )
     return "\n".join(lines)
 
 
 def _glossary(concepts: int) -> dict:
-    return {"format": "zh-en-glossary", "version": 1, "sources": [], "concepts": [
-        {"id": None, "domain": "test", "definition": None, "note": None, "status": "approved", "evidence": [],
-         "terms": [{"lang": "zh", "text": f"测试术语{i}号", "kind": "full", "status": "preferred", "count": 1},
-                   {"lang": "en", "text": f"test term number {i}", "kind": "full", "status": "preferred",
-                    "count": 1}]}
-        for i in range(concepts)]}
+    return {
+        "format": "zh-en-glossary",
+        "version": 1,
+        "sources": [],
+        "concepts": [
+            {
+                "id": None,
+                "domain": "test",
+                "definition": None,
+                "note": None,
+                "status": "approved",
+                "evidence": [],
+                "terms": [
+                    {"lang": "zh", "text": f"测试术语{i}号", "kind": "full", "status": "preferred", "count": 1},
+                    {"lang": "en", "text": f"test term number {i}", "kind": "full", "status": "preferred", "count": 1},
+                ],
+            }
+            for i in range(concepts)
+        ],
+    }
 
 
 def test_mining_killed_half_way_stores_nothing(app, db, tmp_path):

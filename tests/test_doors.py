@@ -31,8 +31,9 @@ def test_page_and_command_line_create_tokens_with_the_same_revision(db, client, 
     lin = db.session.scalar(select(User).where(User.name == "lin"))
     assert admin.post("/admin/tokens", data={"user_id": str(lin.id), "label": "plugin"}).status_code == 200
     assert runner.invoke(args=["create-token", "mei", "--label", "plugin"]).exit_code == 0
-    assert _trail(db, "token.create", "lin") == _trail(db, "token.create", "mei") == {"label": "plugin",
-                                                                                       "revoked": False}
+    assert (
+        _trail(db, "token.create", "lin") == _trail(db, "token.create", "mei") == {"label": "plugin", "revoked": False}
+    )
 
 
 def test_page_api_and_command_line_export_the_same_file(db, client, runner, tmp_path):
@@ -45,12 +46,17 @@ def test_page_api_and_command_line_export_the_same_file(db, client, runner, tmp_
     result = runner.invoke(args=["export", "--format", "csv", "--status", "approved", "-o", str(folder)])
     assert result.exit_code == 0, result.output
     [written] = folder.iterdir()  # into a folder: under the name the page and the API give
-    assert f'filename={written.name}' in api.headers["Content-Disposition"]
+    assert f"filename={written.name}" in api.headers["Content-Disposition"]
     assert written.read_bytes() == api.data == page.data
 
 
-BATCH = [("good.txt", "催产素（oxytocin）调节社会行为；下丘脑-垂体-肾上腺（hypothalamic-pituitary-adrenal，HPA）轴。\n"
-          .encode()), ("empty.txt", b"")]
+BATCH = [
+    (
+        "good.txt",
+        "催产素（oxytocin）调节社会行为；下丘脑-垂体-肾上腺（hypothalamic-pituitary-adrenal，HPA）轴。\n".encode(),
+    ),
+    ("empty.txt", b""),
+]
 
 
 def _mined_state(db) -> tuple:
@@ -59,8 +65,10 @@ def _mined_state(db) -> tuple:
 
     sources = sorted(db.session.scalars(select(Source.filename)))
     candidates = sorted(tuple(row) for row in db.session.execute(select(Candidate.zh, Candidate.en, Candidate.abbr)))
-    trail = sorted((r.action, tuple(sorted((k, v) for k, v in r.after.items() if k != "source_id")))
-                   for r in db.session.scalars(select(Revision).where(Revision.action == "mine")))
+    trail = sorted(
+        (r.action, tuple(sorted((k, v) for k, v in r.after.items() if k != "source_id")))
+        for r in db.session.scalars(select(Revision).where(Revision.action == "mine"))
+    )
     return sources, candidates, trail
 
 
@@ -79,13 +87,18 @@ def test_page_api_and_command_line_mine_a_batch_with_one_bad_file_alike(make_app
             if door == "page":
                 curator = logged_in(_db, client, "curator")
                 data = {"files": [(io.BytesIO(content), name) for name, content in BATCH]}
-                response = curator.post("/documents", data=data, content_type="multipart/form-data",
-                                        headers={"Accept": "application/json"})
+                response = curator.post(
+                    "/documents", data=data, content_type="multipart/form-data", headers={"Accept": "application/json"}
+                )
                 answers[door] = response.status_code
             elif door == "api":
                 data = {"files": [(io.BytesIO(content), name) for name, content in BATCH]}
-                response = client.post("/api/v1/documents", data=data, content_type="multipart/form-data",
-                                       headers=token_for(_db, "curator"))
+                response = client.post(
+                    "/api/v1/documents",
+                    data=data,
+                    content_type="multipart/form-data",
+                    headers=token_for(_db, "curator"),
+                )
                 answers[door] = response.status_code
                 refused = [f for f in response.get_json()["files"] if f["status"] == "refused"]
                 assert [f["filename"] for f in refused] == ["empty.txt"] and refused[0]["code"]

@@ -25,22 +25,41 @@ from .conftest import FUZZ_COUNTS
 EXAMPLES_PER_OPERATION = 25
 DOCUMENT = Path(__file__).resolve().parents[1] / "glossary" / "api" / "openapi.json"
 # Schemathesis never fuzzes the URL the document itself is served from.
-OPERATIONS = [label for label in (result.ok().label for result in schemathesis.openapi.from_dict(
-    json.loads(DOCUMENT.read_text("utf-8"))).get_all_operations()) if label != "GET /openapi.json"]
+OPERATIONS = [
+    label
+    for label in (
+        result.ok().label
+        for result in schemathesis.openapi.from_dict(json.loads(DOCUMENT.read_text("utf-8"))).get_all_operations()
+    )
+    if label != "GET /openapi.json"
+]
 # Statuses the API documents beyond schemathesis's defaults: 413 is the clear limit on
 # oversized batches, and 422 answers schema-valid input that breaks a documented rule
 # (e.g. a Chinese term without Chinese characters).
-CONFIG = schemathesis.Config.from_dict({"checks": {
-    "negative_data_rejection": {"expected-statuses": [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429]},
-    "positive_data_acceptance": {"expected-statuses": ["2xx", "3xx", 401, 403, 404, 409, 413, 422, 429]},
-}})
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "checks": {
+            "negative_data_rejection": {
+                "expected-statuses": [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429]
+            },
+            "positive_data_acceptance": {"expected-statuses": ["2xx", "3xx", 401, 403, 404, 409, 413, 422, 429]},
+        }
+    }
+)
 SEED_CONCEPTS = [
     {"domain": "neuroendocrinology", "terms": [{"text": "催产素"}, {"text": "oxytocin"}]},
-    {"domain": "neuroendocrinology", "terms": [
-        {"text": "下丘脑-垂体-肾上腺轴"}, {"text": "hypothalamic-pituitary-adrenal axis"},
-        {"text": "HPA", "kind": "abbreviation"}]},
-    {"domain": "immunology", "terms": [{"text": "核因子κB"}, {"text": "nuclear factor kappa-B"},
-                                       {"text": "NF-κB", "kind": "abbreviation"}]},
+    {
+        "domain": "neuroendocrinology",
+        "terms": [
+            {"text": "下丘脑-垂体-肾上腺轴"},
+            {"text": "hypothalamic-pituitary-adrenal axis"},
+            {"text": "HPA", "kind": "abbreviation"},
+        ],
+    },
+    {
+        "domain": "immunology",
+        "terms": [{"text": "核因子κB"}, {"text": "nuclear factor kappa-B"}, {"text": "NF-κB", "kind": "abbreviation"}],
+    },
 ]
 
 
@@ -65,8 +84,13 @@ def test_api_answers_every_request_as_documented(app, curator_token, label, mode
     headers = {"Authorization": f"Bearer {curator_token}"}
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     def fuzz(case):
         FUZZ_COUNTS["schemathesis"] += 1
         case.call_and_validate(headers=headers)

@@ -96,17 +96,18 @@ def test_restore_acts_only_on_the_concept_it_names(client, db, curator):
 def test_restore_never_changes_a_concept_that_took_the_id(client, db, curator):
     """A database migrated from before AUTOINCREMENT may already hold a reused id."""
     old_id = client.post("/api/v1/concepts", json=OXYTOCIN, headers=curator).get_json()["id"]
-    edit = client.patch(f"/api/v1/concepts/{old_id}", json={"version": 1, "note": "a neuropeptide"},
-                        headers=curator)
+    edit = client.patch(f"/api/v1/concepts/{old_id}", json={"version": 1, "note": "a neuropeptide"}, headers=curator)
     assert edit.status_code == 200
     assert client.delete(f"/api/v1/concepts/{old_id}", headers=curator).status_code == 204
     # What SQLite did before: the next concept took the highest deleted id, with a history of its own.
-    taker = Concept(id=old_id, status="approved",
-                    terms=[Term(lang="zh", text="褪黑素"), Term(lang="en", text="melatonin")])
+    taker = Concept(
+        id=old_id, status="approved", terms=[Term(lang="zh", text="褪黑素"), Term(lang="en", text="melatonin")]
+    )
     db.session.add(taker)
     db.session.flush()
-    record_revision(db.session, concept_id=old_id, actor=None, action="create", before=None,
-                    after=concept_snapshot(taker))
+    record_revision(
+        db.session, concept_id=old_id, actor=None, action="create", before=None, after=concept_snapshot(taker)
+    )
     db.session.commit()
     taken = client.get(f"/api/v1/concepts/{old_id}").get_json()
     old_revisions = [r.id for r in concept_history(db.session, old_id) if r.action in ("update", "delete")]
@@ -119,8 +120,9 @@ def test_restore_never_changes_a_concept_that_took_the_id(client, db, curator):
 
 
 def test_an_import_does_not_give_a_deleted_concepts_id_to_another(db):
-    oxytocin, melatonin, serotonin = (create_concept(db.session, data, None)
-                                      for data in (OXYTOCIN, MELATONIN, SEROTONIN))
+    oxytocin, melatonin, serotonin = (
+        create_concept(db.session, data, None) for data in (OXYTOCIN, MELATONIN, SEROTONIN)
+    )
     db.session.commit()
     backup = {"concepts": [{"id": oxytocin.id, **OXYTOCIN}, {"id": melatonin.id, **MELATONIN}]}
     ids = [oxytocin.id, melatonin.id, serotonin.id]

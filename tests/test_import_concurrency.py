@@ -48,8 +48,13 @@ class Editors:
         n = 0
         while not self.stop.is_set():
             _, current = call(self.port, "GET", f"/api/v1/concepts/{self.concept_id}")
-            status, body = call(self.port, "PATCH", f"/api/v1/concepts/{self.concept_id}",
-                                {"version": current["version"], "definition": f"edit {who}-{n}"}, self.tokens[who])
+            status, body = call(
+                self.port,
+                "PATCH",
+                f"/api/v1/concepts/{self.concept_id}",
+                {"version": current["version"], "definition": f"edit {who}-{n}"},
+                self.tokens[who],
+            )
             with self.changed:
                 self.answers.append((status, body))
                 self.saved += status == 200
@@ -95,10 +100,10 @@ def test_a_30000_row_import_while_two_curators_edit(app, db, live, monkeypatch):
     job = db.session.get(ImportJob, apply_id)
     assert job.status == "finished" and job.counts["new"] == ROWS - 1, (job.status, job.error, job.counts)
     # The row merging into the concept they were editing is left for later, and says why.
-    first = db.session.scalar(select(ImportJobOutcome).where(ImportJobOutcome.job_id == apply_id,
-                                                             ImportJobOutcome.line == 2))
-    assert first.outcome == "conflicting" and re.search("changed here while the file was being imported",
-                                                        first.detail)
+    first = db.session.scalar(
+        select(ImportJobOutcome).where(ImportJobOutcome.job_id == apply_id, ImportJobOutcome.line == 2)
+    )
+    assert first.outcome == "conflicting" and re.search("changed here while the file was being imported", first.detail)
     assert glossary_counts(db)["Concept"] == ROWS and sum(leftovers(db).values()) == 0
     updates = db.session.scalar(select(func.count()).select_from(Revision).where(Revision.action == "update"))
     assert updates == editors.saved  # every save accepted is in the history, no other

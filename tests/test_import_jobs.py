@@ -48,14 +48,18 @@ def rows_csv(count: int, start: int = 0) -> bytes:
 
 def glossary_counts(db) -> dict[str, int]:
     db.session.rollback()
-    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (Concept, Term, Revision, Evidence, Source)}
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (Concept, Term, Revision, Evidence, Source)
+    }
 
 
 def leftovers(db) -> dict[str, int]:
     db.session.rollback()
-    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (StagedConcept, StagedTerm, StagedRevision, StagedEvidence)}
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (StagedConcept, StagedTerm, StagedRevision, StagedEvidence)
+    }
 
 
 def concept_counter(db) -> int | None:
@@ -118,8 +122,13 @@ def test_a_large_file_is_previewed_as_a_job_with_a_paginated_exact_report(app, d
     first = preview(admin, rows_csv(12))
     job_id = job_id_of(first)
     job = finished(app, db, job_id)
-    assert (job.kind, job.status, job.total, job.counts["new"], job.counts["merged"]) == ("preview", "finished",
-                                                                                          12, 11, 1)
+    assert (job.kind, job.status, job.total, job.counts["new"], job.counts["merged"]) == (
+        "preview",
+        "finished",
+        12,
+        11,
+        1,
+    )
     page = admin.get(f"/admin/import/jobs/{job_id}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Nothing has been written yet" in html and "Page 1 of 3" in html
@@ -177,8 +186,9 @@ def test_a_cancelled_apply_leaves_nothing(app, db, admin, monkeypatch):
     assert (job.status, job.error) == ("cancelled", "Cancelled.")
     assert glossary_counts(db) == before and concept_counter(db) == counter
     assert sum(leftovers(db).values()) == 0
-    assert not db.session.scalar(select(func.count()).select_from(ImportJobOutcome)
-                                 .where(ImportJobOutcome.job_id == job_id))
+    assert not db.session.scalar(
+        select(func.count()).select_from(ImportJobOutcome).where(ImportJobOutcome.job_id == job_id)
+    )
     shown = admin.get(f"/admin/import/jobs/{job_id}").get_data(as_text=True)
     assert "Nothing was imported" in shown and "Cancelled." in shown
     # The file waits again, so the preview's Apply still works.
@@ -212,8 +222,9 @@ def test_the_page_polling_keeps_a_job_alive(app, db, admin, monkeypatch):
     with paused_in(monkeypatch, "reading") as (reached, release):
         job_id = job_id_of(preview(admin, rows_csv(3)))
         assert reached.wait(WAIT)
-        db.session.execute(update(ImportJob).where(ImportJob.id == job_id)
-                           .values(client_seen_at=utcnow() - timedelta(seconds=30)))
+        db.session.execute(
+            update(ImportJob).where(ImportJob.id == job_id).values(client_seen_at=utcnow() - timedelta(seconds=30))
+        )
         db.session.commit()
         admin.get(f"/admin/import/jobs/{job_id}/progress")  # the page's script asking
         db.session.expire_all()
@@ -225,12 +236,21 @@ def test_the_page_polling_keeps_a_job_alive(app, db, admin, monkeypatch):
 @pytest.mark.parametrize("whose", ["this process", "another process"])
 def test_a_job_whose_worker_died_is_shown_as_failed_and_its_leftovers_go(app, db, admin, whose):
     worker = import_workers(app).worker_id if whose == "this process" else "elsewhere:1:dead"
-    job = ImportJob(kind="apply", status="running", phase="staging", filename="big.csv", sha256="0" * 64,
-                    worker=worker, heartbeat_at=utcnow() - timedelta(hours=1))
+    job = ImportJob(
+        kind="apply",
+        status="running",
+        phase="staging",
+        filename="big.csv",
+        sha256="0" * 64,
+        worker=worker,
+        heartbeat_at=utcnow() - timedelta(hours=1),
+    )
     db.session.add(job)
     db.session.flush()
-    db.session.execute(insert(StagedConcept), [{"job_id": job.id, "concept_id": 900 + i, "status": "approved",
-                                                "version": 1} for i in range(3)])
+    db.session.execute(
+        insert(StagedConcept),
+        [{"job_id": job.id, "concept_id": 900 + i, "status": "approved", "version": 1} for i in range(3)],
+    )
     db.session.commit()
     page = admin.get(f"/admin/import/jobs/{job.id}").get_data(as_text=True)
     assert "Nothing was imported" in page and "the process running it ended" in page
@@ -295,13 +315,16 @@ def test_edits_made_during_an_import_win_and_the_rows_they_touch_are_reported(ap
         release.set()
     job = finished(app, db, job_id)
     assert job.status == "finished" and (job.counts["new"], job.counts["conflicting"]) == (4, 2)
-    outcomes = {o.line: o for o in db.session.scalars(select(ImportJobOutcome)
-                                                      .where(ImportJobOutcome.job_id == job_id))}
+    outcomes = {
+        o.line: o for o in db.session.scalars(select(ImportJobOutcome).where(ImportJobOutcome.job_id == job_id))
+    }
     assert outcomes[3].outcome == outcomes[6].outcome == "conflicting"
     assert "changed here while the file was being imported" in outcomes[3].detail
     edited_now = db.session.get(Concept, edited.id)
-    assert edited_now.note == "edited meanwhile" and {t.text for t in edited_now.terms} == {"白细胞介素-1",
-                                                                                          "interleukin-1"}
+    assert edited_now.note == "edited meanwhile" and {t.text for t in edited_now.terms} == {
+        "白细胞介素-1",
+        "interleukin-1",
+    }
     interleukin_4 = db.session.scalars(select(Term.concept_id).where(Term.text == "interleukin-4")).all()
     assert interleukin_4 == [theirs.id]  # no duplicate of the concept created meanwhile
     assert glossary_counts(db)["Concept"] == 2 + 4 and sum(leftovers(db).values()) == 0
@@ -337,8 +360,10 @@ def test_the_cli_import_is_a_job_and_ctrl_c_leaves_nothing(runner, db, tmp_path,
     result = runner.invoke(args=["import", str(path)])
     assert result.exit_code == 0 and "2500 new" in result.output
     jobs = db.session.scalars(select(ImportJob).order_by(ImportJob.id)).all()
-    assert [(j.kind, j.status, j.user_name) for j in jobs] == [("apply", "cancelled", "system"),
-                                                               ("apply", "finished", "system")]
+    assert [(j.kind, j.status, j.user_name) for j in jobs] == [
+        ("apply", "cancelled", "system"),
+        ("apply", "finished", "system"),
+    ]
 
 
 def test_matching_looks_keys_up_a_few_thousand_a_query(db, monkeypatch):
@@ -369,17 +394,49 @@ def test_matching_looks_keys_up_a_few_thousand_a_query(db, monkeypatch):
 
 def test_each_job_sweeps_what_ended_jobs_left_and_old_reports(app, db, admin):
     """Staging rows of an ended job (its process died after the swap) and reports past their keeping go."""
-    ended = ImportJob(kind="apply", status="finished", phase="done", filename="a.csv", sha256="0" * 64,
-                      finished_at=utcnow() - timedelta(days=31))
-    recent = ImportJob(kind="preview", status="finished", phase="done", filename="b.csv", sha256="0" * 64,
-                       finished_at=utcnow())
+    ended = ImportJob(
+        kind="apply",
+        status="finished",
+        phase="done",
+        filename="a.csv",
+        sha256="0" * 64,
+        finished_at=utcnow() - timedelta(days=31),
+    )
+    recent = ImportJob(
+        kind="preview", status="finished", phase="done", filename="b.csv", sha256="0" * 64, finished_at=utcnow()
+    )
     db.session.add_all([ended, recent])
     db.session.flush()
-    db.session.execute(insert(StagedTerm), [{"job_id": ended.id, "concept_id": 7, "lang": "en", "text": "x",
-                                             "key": "x", "kind": "full", "status": "preferred", "count": 0}])
-    db.session.execute(insert(ImportJobOutcome), [
-        {"job_id": job.id, "position": 0, "line": 2, "outcome": "new", "label": "x", "detail": "",
-         "provisional": False} for job in (ended, recent)])
+    db.session.execute(
+        insert(StagedTerm),
+        [
+            {
+                "job_id": ended.id,
+                "concept_id": 7,
+                "lang": "en",
+                "text": "x",
+                "key": "x",
+                "kind": "full",
+                "status": "preferred",
+                "count": 0,
+            }
+        ],
+    )
+    db.session.execute(
+        insert(ImportJobOutcome),
+        [
+            {
+                "job_id": job.id,
+                "position": 0,
+                "line": 2,
+                "outcome": "new",
+                "label": "x",
+                "detail": "",
+                "provisional": False,
+            }
+            for job in (ended, recent)
+        ],
+    )
     db.session.commit()
     finished(app, db, job_id_of(preview(admin, rows_csv(2))))
     assert sum(leftovers(db).values()) == 0

@@ -202,8 +202,10 @@ def test_gb18030_csv_imports_correctly(runner, db, tmp_path):
     assert result.exit_code == 0, result.output
     assert "(csv, gb18030): 2 new" in result.output
     data = export_glossary_data(db.session)
-    assert [[t["text"] for t in c["terms"]] for c in data["concepts"]] == [["褪黑素", "melatonin", "MT"],
-                                                                           ["下丘脑", "hypothalamus"]]
+    assert [[t["text"] for t in c["terms"]] for c in data["concepts"]] == [
+        ["褪黑素", "melatonin", "MT"],
+        ["下丘脑", "hypothalamus"],
+    ]
 
 
 def test_export_filters_by_status_and_writes_omegat_to_stdout(runner, db):

@@ -25,8 +25,17 @@ def test_upgrade_from_empty_matches_models(make_app):
         upgrade()
         assert _diff(app) == []
         tables = set(inspect(db.engine).get_table_names())
-        assert {"concept", "term", "source", "evidence", "candidate", "user_account",
-                "api_token", "revision", "alembic_version"} <= tables
+        assert {
+            "concept",
+            "term",
+            "source",
+            "evidence",
+            "candidate",
+            "user_account",
+            "api_token",
+            "revision",
+            "alembic_version",
+        } <= tables
 
 
 def test_upgrade_twice_changes_nothing(make_app):
@@ -61,11 +70,14 @@ def _revision_before(revision: str) -> str:
 
 def _rows(conn, columns: dict[str, list[str]] | None = None) -> dict[str, list[tuple]]:
     """Every row of the rebuilt tables; only the given columns of each when later revisions added some."""
+
     def listed(table: str) -> str:
         return ", ".join(f'"{name}"' for name in columns[table]) if columns else "*"
 
-    return {table: [tuple(row) for row in conn.execute(text(f"SELECT {listed(table)} FROM {table} ORDER BY id"))]
-            for table in REBUILT}
+    return {
+        table: [tuple(row) for row in conn.execute(text(f"SELECT {listed(table)} FROM {table} ORDER BY id"))]
+        for table in REBUILT
+    }
 
 
 def _columns(conn) -> dict[str, list[str]]:
@@ -74,15 +86,28 @@ def _columns(conn) -> dict[str, list[str]]:
 
 def _mined_source_at_old_schema(conn, concept_id: int) -> None:
     """A mined source and its evidence, written as SQL: the models describe today's tables, not these."""
-    conn.execute(text("INSERT INTO source (filename, title, sha256, encoding, size, imported_at) "
-                      "VALUES ('a.txt', '慢性应激', :sha, 'utf-8', 92, CURRENT_TIMESTAMP)"), {"sha": "ab" * 32})
-    conn.execute(text("INSERT INTO evidence (source_id, concept_id, term, sentence, start, \"end\") "
-                      "VALUES (1, :concept, '催产素', '催产素（oxytocin）缓解焦虑。', 0, 3)"), {"concept": concept_id})
+    conn.execute(
+        text(
+            "INSERT INTO source (filename, title, sha256, encoding, size, imported_at) "
+            "VALUES ('a.txt', '慢性应激', :sha, 'utf-8', 92, CURRENT_TIMESTAMP)"
+        ),
+        {"sha": "ab" * 32},
+    )
+    conn.execute(
+        text(
+            'INSERT INTO evidence (source_id, concept_id, term, sentence, start, "end") '
+            "VALUES (1, :concept, '催产素', '催产素（oxytocin）缓解焦虑。', 0, 3)"
+        ),
+        {"concept": concept_id},
+    )
 
 
 def _autoincrement_tables(conn) -> set[str]:
-    return {name for name, sql in conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
-            if "AUTOINCREMENT" in sql}
+    return {
+        name
+        for name, sql in conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+        if "AUTOINCREMENT" in sql
+    }
 
 
 def test_ids_never_reused_keeps_every_row_and_id_and_downgrades(make_app):
@@ -133,14 +158,20 @@ def test_ids_never_reused_keeps_every_row_and_id_and_downgrades(make_app):
         with db.engine.connect() as conn:
             after = _rows(conn, columns)
             assert [row[0] for row in after["concept"]] == [row[0] for row in before["concept"]]
-            assert after["evidence"] == before["evidence"] and after["term"][:len(before["term"])] == before["term"]
+            assert after["evidence"] == before["evidence"] and after["term"][: len(before["term"])] == before["term"]
             if db.engine.dialect.name == "sqlite":
                 assert _autoincrement_tables(conn) == set()
 
 
 IMPORT_JOBS = "e3b7a1c94d20"
-IMPORT_TABLES = {"import_job", "import_job_outcome", "import_staged_concept", "import_staged_term",
-                 "import_staged_revision", "import_staged_evidence"}
+IMPORT_TABLES = {
+    "import_job",
+    "import_job_outcome",
+    "import_staged_concept",
+    "import_staged_term",
+    "import_staged_revision",
+    "import_staged_evidence",
+}
 
 
 def test_import_jobs_revision_adds_its_tables_and_downgrades_without_touching_the_glossary(make_app):
@@ -154,12 +185,21 @@ def test_import_jobs_revision_adds_its_tables_and_downgrades_without_touching_th
         upgrade(revision=IMPORT_JOBS)
         assert IMPORT_TABLES <= set(inspect(db.engine).get_table_names())
         with db.engine.begin() as conn:
-            conn.execute(text("INSERT INTO import_job (kind, status, phase, done, total, filename, sha256, options, "
-                              "warnings, counts, user_name, worker, cancel_requested, created_at) VALUES ('apply', "
-                              "'running', 'staging', 0, 1, 'a.csv', :sha, '{}', '[]', '{}', 'system', '', false, "
-                              "CURRENT_TIMESTAMP)"), {"sha": "0" * 64})
-            conn.execute(text("INSERT INTO import_staged_concept (job_id, concept_id, status, version) "
-                              "VALUES (1, 99, 'approved', 1)"))
+            conn.execute(
+                text(
+                    "INSERT INTO import_job (kind, status, phase, done, total, filename, sha256, options, "
+                    "warnings, counts, user_name, worker, cancel_requested, created_at) VALUES ('apply', "
+                    "'running', 'staging', 0, 1, 'a.csv', :sha, '{}', '[]', '{}', 'system', '', false, "
+                    "CURRENT_TIMESTAMP)"
+                ),
+                {"sha": "0" * 64},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO import_staged_concept (job_id, concept_id, status, version) "
+                    "VALUES (1, 99, 'approved', 1)"
+                )
+            )
         db.session.remove()
         downgrade(revision=_revision_before(IMPORT_JOBS))
         assert not IMPORT_TABLES & set(inspect(db.engine).get_table_names())

@@ -8,11 +8,14 @@ from glossary.models import Concept, Evidence, Source, Term
 
 
 def make_concept(db):
-    concept = Concept(domain="neuroendocrinology", terms=[
-        Term(lang="zh", text="下丘脑-垂体-肾上腺轴", kind="full", status="preferred"),
-        Term(lang="en", text="hypothalamic-pituitary-adrenal axis", kind="full", status="preferred"),
-        Term(lang="en", text="HPA", kind="abbreviation", status="preferred"),
-    ])
+    concept = Concept(
+        domain="neuroendocrinology",
+        terms=[
+            Term(lang="zh", text="下丘脑-垂体-肾上腺轴", kind="full", status="preferred"),
+            Term(lang="en", text="hypothalamic-pituitary-adrenal axis", kind="full", status="preferred"),
+            Term(lang="en", text="HPA", kind="abbreviation", status="preferred"),
+        ],
+    )
     db.session.add(concept)
     db.session.commit()
     return concept
@@ -75,8 +78,16 @@ def test_delete_cascades_to_terms_and_keeps_evidence_source(db):
     source = Source(filename="a.txt", sha256="0" * 64)
     db.session.add(source)
     db.session.flush()
-    db.session.add(Evidence(source_id=source.id, concept_id=concept.id, term="HPA",
-                            sentence="…（hypothalamic-pituitary-adrenal，HPA）轴…", start=3, end=6))
+    db.session.add(
+        Evidence(
+            source_id=source.id,
+            concept_id=concept.id,
+            term="HPA",
+            sentence="…（hypothalamic-pituitary-adrenal，HPA）轴…",
+            start=3,
+            end=6,
+        )
+    )
     db.session.commit()
     db.session.delete(concept)
     db.session.commit()

@@ -31,15 +31,29 @@ def upload(client, headers, name: str, text: str):
     return client.post("/api/v1/documents", data=data, headers=headers, content_type="multipart/form-data")
 
 
-def proposal(reasons: list[str], lexicon: list[dict[str, str]], recurrence: int, alt_recurrence: int,
-             file: str = "0") -> MinedCandidate:
+def proposal(
+    reasons: list[str], lexicon: list[dict[str, str]], recurrence: int, alt_recurrence: int, file: str = "0"
+) -> MinedCandidate:
     """What the miner would return for the article: one reading chosen, one weighed and set aside."""
     return MinedCandidate(
-        zh="外侧缰核", en="lateral habenula", abbr="LHb", confidence=0.9,
+        zh="外侧缰核",
+        en="lateral habenula",
+        abbr="LHb",
+        confidence=0.9,
         sources=[{"file": file, "start": 6, "end": 10, "sentence": "外侧缰核（lateral habenula，LHb）的过度放电"}],
-        alternatives=[{"zh": "缰核", "en": "lateral habenula", "abbr": "LHb", "confidence": 0.3, "evidence": {
-            "reasons": ["modifier 外侧 is not kept"], "lexicon": [{"zh": "缰核", "en": "habenula"}],
-            "recurrence": alt_recurrence}}],
+        alternatives=[
+            {
+                "zh": "缰核",
+                "en": "lateral habenula",
+                "abbr": "LHb",
+                "confidence": 0.3,
+                "evidence": {
+                    "reasons": ["modifier 外侧 is not kept"],
+                    "lexicon": [{"zh": "缰核", "en": "habenula"}],
+                    "recurrence": alt_recurrence,
+                },
+            }
+        ],
         evidence={"reasons": reasons, "lexicon": lexicon, "recurrence": recurrence},
     )
 
@@ -58,9 +72,17 @@ def test_approved_glossary_pairs_reach_the_miner(client, db, monkeypatch):
     add_concept(db, "探索行为", "exploratory behaviour", status="draft")  # not approved: not taught
     add_concept(db, "伏隔核")  # Chinese only: nothing to pair
     add_concept(db, en="ventral pallidum", abbr="VP")  # no Chinese either
-    create_concept(db.session, {"terms": [  # the preferred English, not the admitted one entered first
-        {"lang": "zh", "text": "腹侧被盖区"}, {"lang": "en", "text": "ventral tegmental region", "status": "admitted"},
-        {"lang": "en", "text": "ventral tegmental area"}]}, None)
+    create_concept(
+        db.session,
+        {
+            "terms": [  # the preferred English, not the admitted one entered first
+                {"lang": "zh", "text": "腹侧被盖区"},
+                {"lang": "en", "text": "ventral tegmental region", "status": "admitted"},
+                {"lang": "en", "text": "ventral tegmental area"},
+            ]
+        },
+        None,
+    )
     db.session.commit()
     seen, returned = [], []
     real = mining_service.mine_texts
@@ -86,11 +108,27 @@ def test_approved_glossary_pairs_reach_the_miner(client, db, monkeypatch):
 
 def test_rationale_is_stored_and_refreshed_when_mined_again(client, db, fixed_miner):
     curator = token_for(db, "curator")
-    fixed_miner.append([proposal(["after function word 的", "modifier 外侧 is in the English (lateral)"],
-                                 [{"zh": "外侧", "en": "lateral"}], recurrence=2, alt_recurrence=1)])
+    fixed_miner.append(
+        [
+            proposal(
+                ["after function word 的", "modifier 外侧 is in the English (lateral)"],
+                [{"zh": "外侧", "en": "lateral"}],
+                recurrence=2,
+                alt_recurrence=1,
+            )
+        ]
+    )
     assert upload(client, curator, "first.txt", ARTICLE).get_json()["new_candidates"] == 1
-    fixed_miner.append([proposal(["free elsewhere x3", "after function word 的"],
-                                 [{"zh": "缰核", "en": "habenula"}], recurrence=3, alt_recurrence=4)])
+    fixed_miner.append(
+        [
+            proposal(
+                ["free elsewhere x3", "after function word 的"],
+                [{"zh": "缰核", "en": "habenula"}],
+                recurrence=3,
+                alt_recurrence=4,
+            )
+        ]
+    )
     assert upload(client, curator, "later.txt", LATER_ARTICLE).get_json()["known_candidates"] == 1
     db.session.expire_all()
     candidate = db.session.scalar(select(Candidate))
@@ -104,8 +142,16 @@ def test_rationale_is_stored_and_refreshed_when_mined_again(client, db, fixed_mi
 
 
 def test_queue_and_edit_page_show_why_each_reading(client, db, fixed_miner):
-    fixed_miner.append([proposal(["after function word 的", "modifier 外侧 is in the English (lateral)"],
-                                 [{"zh": "外侧", "en": "lateral"}], recurrence=2, alt_recurrence=1)])
+    fixed_miner.append(
+        [
+            proposal(
+                ["after function word 的", "modifier 外侧 is in the English (lateral)"],
+                [{"zh": "外侧", "en": "lateral"}],
+                recurrence=2,
+                alt_recurrence=1,
+            )
+        ]
+    )
     upload(client, token_for(db, "curator"), "first.txt", ARTICLE)
     page = logged_in(db, client, "curator").get("/review")
     html = page.get_data(as_text=True)
@@ -123,26 +169,43 @@ def test_queue_and_edit_page_show_why_each_reading(client, db, fixed_miner):
 
 
 def test_api_serves_the_rationale_of_each_reading(client, db, fixed_miner):
-    fixed_miner.append([proposal(["after function word 的"], [{"zh": "外侧", "en": "lateral"}],
-                                 recurrence=2, alt_recurrence=1)])
+    fixed_miner.append(
+        [proposal(["after function word 的"], [{"zh": "外侧", "en": "lateral"}], recurrence=2, alt_recurrence=1)]
+    )
     curator = token_for(db, "curator")
     upload(client, curator, "first.txt", ARTICLE)
     response = client.get("/api/v1/candidates", headers=curator)
     assert_conforms(response, "/candidates")
     found = response.get_json()["results"][0]
-    assert found["rationale"] == {"reasons": ["after function word 的"],
-                                  "lexicon": [{"zh": "外侧", "en": "lateral"}], "recurrence": 2}
-    assert found["alternatives"] == [{
-        "zh": "缰核", "en": "lateral habenula", "abbr": "LHb", "confidence": 0.3,
-        "rationale": {"reasons": ["modifier 外侧 is not kept"], "lexicon": [{"zh": "缰核", "en": "habenula"}],
-                      "recurrence": 1}}]
+    assert found["rationale"] == {
+        "reasons": ["after function word 的"],
+        "lexicon": [{"zh": "外侧", "en": "lateral"}],
+        "recurrence": 2,
+    }
+    assert found["alternatives"] == [
+        {
+            "zh": "缰核",
+            "en": "lateral habenula",
+            "abbr": "LHb",
+            "confidence": 0.3,
+            "rationale": {
+                "reasons": ["modifier 外侧 is not kept"],
+                "lexicon": [{"zh": "缰核", "en": "habenula"}],
+                "recurrence": 1,
+            },
+        }
+    ]
     assert found["evidence"][0]["sentence"].startswith("外侧缰核")  # the sentences keep their name
 
 
 def test_a_candidate_without_rationale_still_renders(client, db):
     # As mined before the rationale was recorded: no rationale, an alternative without one, a stray value.
-    candidate = add_candidate(db, "的内侧前额叶", "medial prefrontal", alternatives=[
-        {"zh": "内侧前额叶", "reason": "boundary"}, "an old free-text note"])
+    candidate = add_candidate(
+        db,
+        "的内侧前额叶",
+        "medial prefrontal",
+        alternatives=[{"zh": "内侧前额叶", "reason": "boundary"}, "an old free-text note"],
+    )
     assert candidate.rationale == {}
     curator = logged_in(db, client, "curator")
     html = curator.get("/review").get_data(as_text=True)
@@ -158,17 +221,27 @@ def test_a_candidate_without_rationale_still_renders(client, db):
 
 def test_rationale_text_is_escaped(client, db):
     candidate = add_candidate(db, "杏仁核", "amygdala")
-    candidate.rationale = {"reasons": ["<script>alert(1)</script>"], "lexicon": [{"zh": "<b>", "en": "&"}],
-                           "recurrence": 1}
+    candidate.rationale = {
+        "reasons": ["<script>alert(1)</script>"],
+        "lexicon": [{"zh": "<b>", "en": "&"}],
+        "recurrence": 1,
+    }
     db.session.commit()
     html = logged_in(db, client, "curator").get("/review").get_data(as_text=True)
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "&lt;b&gt;</span> ↔ <span lang=\"en\">&amp;</span>" in html
+    assert '&lt;b&gt;</span> ↔ <span lang="en">&amp;</span>' in html
 
 
-@pytest.mark.parametrize("raw", [None, [], "x", {"reasons": "not a list", "lexicon": {}, "recurrence": True},
-                                 {"reasons": [1, "", " a ", "a"], "lexicon": [{"zh": "甲"}, ["乙", "b"]],
-                                  "recurrence": -4}])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        None,
+        [],
+        "x",
+        {"reasons": "not a list", "lexicon": {}, "recurrence": True},
+        {"reasons": [1, "", " a ", "a"], "lexicon": [{"zh": "甲"}, ["乙", "b"]], "recurrence": -4},
+    ],
+)
 def test_odd_stored_rationales_read_as_a_clean_shape(raw):
     cleaned = clean_rationale(raw)
     assert set(cleaned) == {"reasons", "lexicon", "recurrence"} and cleaned["lexicon"] == []
@@ -178,6 +251,7 @@ def test_odd_stored_rationales_read_as_a_clean_shape(raw):
 def test_documented_limits_are_the_ones_kept():
     schema = SPEC["components"]["schemas"]["Rationale"]["properties"]
     assert schema["reasons"]["maxItems"] == MAX_REASONS and schema["lexicon"]["maxItems"] == MAX_LEXICON
-    cleaned = clean_rationale({"reasons": [f"r{i}" for i in range(40)],
-                               "lexicon": [{"zh": f"词{i}", "en": f"w{i}"} for i in range(40)]})
+    cleaned = clean_rationale(
+        {"reasons": [f"r{i}" for i in range(40)], "lexicon": [{"zh": f"词{i}", "en": f"w{i}"} for i in range(40)]}
+    )
     assert len(cleaned["reasons"]) == MAX_REASONS and len(cleaned["lexicon"]) == MAX_LEXICON

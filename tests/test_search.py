@@ -14,16 +14,26 @@ SAMPLE = [
     ("催产素", "oxytocin", "OT", 50, []),
     ("催产素受体", "oxytocin receptor", "OXTR", 90, []),
     ("下丘脑-垂体-肾上腺轴", "hypothalamic-pituitary-adrenal axis", "HPA", 40, []),
-    ("肾上腺素", "adrenaline", None, 30, [{"lang": "en", "text": "epinephrine", "kind": "variant",
-                                           "status": "admitted"}]),
+    (
+        "肾上腺素",
+        "adrenaline",
+        None,
+        30,
+        [{"lang": "en", "text": "epinephrine", "kind": "variant", "status": "admitted"}],
+    ),
     ("肾上腺皮质", "adrenal cortex", None, 5, []),
     ("核因子κB", "nuclear factor kappa B", "NF-κB", 20, []),
     ("白细胞介素-1β", "interleukin-1 beta", "IL-1β", 10, []),
     ("短链脂肪酸", "short-chain fatty acid", "SCFAs", 60, []),
     ("毛螺菌科", "Lachnospiraceae", None, 3, []),
     ("皮质醇", "cortisol", None, 1, []),
-    ("氢化可的松", "hydrocortisone", None, 99, [{"lang": "en", "text": "cortisol", "kind": "variant",
-                                              "status": "admitted"}]),
+    (
+        "氢化可的松",
+        "hydrocortisone",
+        None,
+        99,
+        [{"lang": "en", "text": "cortisol", "kind": "variant", "status": "admitted"}],
+    ),
     ("绿脓杆菌", "Pseudomonas aeruginosa", None, 2, []),
 ]
 
@@ -76,8 +86,7 @@ def test_traditional_substring(glossary):
     assert names("垂體") == ["下丘脑-垂体-肾上腺轴"]
 
 
-@pytest.mark.parametrize("query", ["cuichansu", "cui chan su", "cuī chǎn sù", "cui1chan3su4", "CuiChanSu",
-                                   "ccs"])
+@pytest.mark.parametrize("query", ["cuichansu", "cui chan su", "cuī chǎn sù", "cui1chan3su4", "CuiChanSu", "ccs"])
 def test_pinyin_forms(glossary, query):
     hit = first(query)
     assert hit.concept.id == glossary["催产素"]
@@ -112,9 +121,16 @@ def test_english_prefix_and_word_prefix(glossary):
     assert names("pituitary") == ["下丘脑-垂体-肾上腺轴"]
 
 
-@pytest.mark.parametrize(("query", "zh"), [("oxytocine", "催产素"), ("Lachnospiraceea", "毛螺菌科"),
-                                           ("Lachnospirceae", "毛螺菌科"), ("hydrocortisonne", "氢化可的松"),
-                                           ("pseudomonas aeruginossa", "绿脓杆菌")])
+@pytest.mark.parametrize(
+    ("query", "zh"),
+    [
+        ("oxytocine", "催产素"),
+        ("Lachnospiraceea", "毛螺菌科"),
+        ("Lachnospirceae", "毛螺菌科"),
+        ("hydrocortisonne", "氢化可的松"),
+        ("pseudomonas aeruginossa", "绿脓杆菌"),
+    ],
+)
 def test_fuzzy_english(glossary, query, zh):
     hit = first(query)
     assert hit.concept.id == glossary[zh]
@@ -126,10 +142,20 @@ def test_fuzzy_runs_only_when_nothing_else_matched(glossary):
     assert [h.match_kind for h in search_concepts(_db.session, "oxytocin").results] == ["exact", "prefix"]
 
 
-@pytest.mark.parametrize(("query", "zh"), [("HPA", "下丘脑-垂体-肾上腺轴"), ("hpa", "下丘脑-垂体-肾上腺轴"),
-                                           ("NF-κB", "核因子κB"), ("nf-kb", "核因子κB"), ("NFKB", "核因子κB"),
-                                           ("IL-1β", "白细胞介素-1β"), ("il-1b", "白细胞介素-1β"),
-                                           ("SCFAs", "短链脂肪酸"), ("SCFA", "短链脂肪酸")])
+@pytest.mark.parametrize(
+    ("query", "zh"),
+    [
+        ("HPA", "下丘脑-垂体-肾上腺轴"),
+        ("hpa", "下丘脑-垂体-肾上腺轴"),
+        ("NF-κB", "核因子κB"),
+        ("nf-kb", "核因子κB"),
+        ("NFKB", "核因子κB"),
+        ("IL-1β", "白细胞介素-1β"),
+        ("il-1b", "白细胞介素-1β"),
+        ("SCFAs", "短链脂肪酸"),
+        ("SCFA", "短链脂肪酸"),
+    ],
+)
 def test_abbreviations(glossary, query, zh):
     hit = first(query)
     assert hit.concept.id == glossary[zh]
@@ -137,10 +163,16 @@ def test_abbreviations(glossary, query, zh):
 
 
 def test_abbreviation_as_written_ranks_before_folded(db):
-    sensitive = create_concept(db.session, {"terms": [{"text": "PD-1", "kind": "abbreviation", "lang": "en"},
-                                                     {"text": "程序性死亡受体1"}]}, None)
-    folded = create_concept(db.session, {"terms": [{"text": "pd1", "kind": "abbreviation", "lang": "en",
-                                                    "count": 100}, {"text": "假想概念"}]}, None)
+    sensitive = create_concept(
+        db.session,
+        {"terms": [{"text": "PD-1", "kind": "abbreviation", "lang": "en"}, {"text": "程序性死亡受体1"}]},
+        None,
+    )
+    folded = create_concept(
+        db.session,
+        {"terms": [{"text": "pd1", "kind": "abbreviation", "lang": "en", "count": 100}, {"text": "假想概念"}]},
+        None,
+    )
     db.session.commit()
     ids = [h.concept.id for h in search_concepts(db.session, "PD-1").results]
     assert ids == [sensitive.id, folded.id]

@@ -24,8 +24,7 @@ def test_pages_carry_a_content_security_policy(client):
 def test_login_attempts_are_rate_limited(make_app):
     app = make_app(RATELIMIT_ENABLED=True)
     client = app.test_client()
-    codes = [client.post("/login", data={"name": "x", "password": "wrong-password"}).status_code
-             for _ in range(12)]
+    codes = [client.post("/login", data={"name": "x", "password": "wrong-password"}).status_code for _ in range(12)]
     assert codes[:10] == [401] * 10
     assert codes[-1] == 429
 
@@ -53,8 +52,7 @@ class SharedStore(MemoryStorage):
 
 def failed_logins(app, count: int) -> list[int]:
     client = app.test_client()
-    return [client.post("/login", data={"name": "x", "password": "wrong-password"}).status_code
-            for _ in range(count)]
+    return [client.post("/login", data={"name": "x", "password": "wrong-password"}).status_code for _ in range(count)]
 
 
 def test_rate_limit_counts_are_per_worker_in_memory_by_default(make_app, monkeypatch):

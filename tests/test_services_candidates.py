@@ -21,8 +21,9 @@ from glossary.services.concepts import create_concept
 
 def add_candidate(db, zh="", en="", abbr="", count=1):
     source = db.session.scalar(select(Source)) or Source(filename="t.txt", sha256="a" * 64)
-    candidate = Candidate(zh=zh, en=en, abbr=abbr, dedupe_key=candidate_dedupe_key(zh, en, abbr),
-                          confidence=0.9, count=count)
+    candidate = Candidate(
+        zh=zh, en=en, abbr=abbr, dedupe_key=candidate_dedupe_key(zh, en, abbr), confidence=0.9, count=count
+    )
     candidate.evidence.append(Evidence(source=source, term=zh or en, sentence=f"{zh}（{en}）", start=0, end=3))
     db.session.add(candidate)
     db.session.flush()
@@ -46,8 +47,9 @@ def test_edit_then_approve(db):
 
 
 def test_dedupe_key_folds_script_case_and_hyphens(db):
-    assert candidate_dedupe_key("催產素", "Short-chain fatty acid", "") == \
-        candidate_dedupe_key("催产素", "short chain fatty acid", "")
+    assert candidate_dedupe_key("催產素", "Short-chain fatty acid", "") == candidate_dedupe_key(
+        "催产素", "short chain fatty acid", ""
+    )
 
 
 def test_reject_is_final(db):
@@ -97,7 +99,12 @@ def test_rejection_is_in_the_audit_trail(db):
     reject_candidate(db.session, candidate.id, None)
     revision = db.session.scalar(select(Revision).where(Revision.action == "reject"))
     assert revision.before["status"] == "new" and revision.after == {
-        "candidate_id": candidate.id, "zh": "焦虑", "en": "anxiety", "abbr": "", "status": "rejected"}
+        "candidate_id": candidate.id,
+        "zh": "焦虑",
+        "en": "anxiety",
+        "abbr": "",
+        "status": "rejected",
+    }
 
 
 def test_split_scripts_keeps_traditional_as_written_and_derives_the_simplified():
@@ -107,8 +114,17 @@ def test_split_scripts_keeps_traditional_as_written_and_derives_the_simplified()
 
 
 def test_plan_merge_explains_each_term_and_an_abbreviation_plural_stays_unticked(db):
-    concept = create_concept(db.session, {"terms": [{"text": "短链脂肪酸"}, {"text": "short-chain fatty acid"},
-                                                    {"text": "SCFA", "kind": "abbreviation"}]}, None)
+    concept = create_concept(
+        db.session,
+        {
+            "terms": [
+                {"text": "短链脂肪酸"},
+                {"text": "short-chain fatty acid"},
+                {"text": "SCFA", "kind": "abbreviation"},
+            ]
+        },
+        None,
+    )
     candidate = add_candidate(db, "短链脂肪酸", "short chain fatty acids", "SCFAs")
     plan = {o["text"]: o for o in plan_merge(db.session, candidate.id, concept.id)}
     assert plan["短链脂肪酸"]["present"] and not plan["短链脂肪酸"]["add"]

@@ -7,9 +7,13 @@ from glossary.models import Concept
 from glossary.services.concepts import create_concept, delete_concept, revert_revision, update_concept
 from glossary.services.revisions import concept_history
 
-OXYTOCIN = {"domain": "neuroendocrinology", "terms": [
-    {"lang": "zh", "text": "催产素"}, {"lang": "en", "text": "oxytocin"},
-]}
+OXYTOCIN = {
+    "domain": "neuroendocrinology",
+    "terms": [
+        {"lang": "zh", "text": "催产素"},
+        {"lang": "en", "text": "oxytocin"},
+    ],
+}
 
 
 def test_create_records_a_revision(db):
@@ -21,8 +25,9 @@ def test_create_records_a_revision(db):
 
 
 def test_language_is_inferred_and_validated(db):
-    concept = create_concept(db.session, {"terms": [{"text": "催产素"}, {"text": "OT", "kind": "abbreviation"}]},
-                             actor=None)
+    concept = create_concept(
+        db.session, {"terms": [{"text": "催产素"}, {"text": "OT", "kind": "abbreviation"}]}, actor=None
+    )
     assert [(t.lang, t.kind) for t in concept.terms] == [("zh", "full"), ("en", "abbreviation")]
     with pytest.raises(ValidationFailed, match="Chinese characters"):
         create_concept(db.session, {"terms": [{"lang": "zh", "text": "oxytocin"}]}, actor=None)
@@ -84,8 +89,11 @@ def test_restoring_a_deleted_concept_links_its_evidence_again(db):
     source = Source(filename="a.txt", sha256="e" * 64)
     db.session.add(source)
     db.session.flush()
-    db.session.add(Evidence(source_id=source.id, concept_id=concept.id, term="催产素",
-                            sentence="催产素（oxytocin）", start=0, end=3))
+    db.session.add(
+        Evidence(
+            source_id=source.id, concept_id=concept.id, term="催产素", sentence="催产素（oxytocin）", start=0, end=3
+        )
+    )
     db.session.commit()
     concept_id = concept.id
     delete_concept(db.session, concept_id, None)
@@ -95,9 +103,17 @@ def test_restoring_a_deleted_concept_links_its_evidence_again(db):
     assert [e.sentence for e in db.session.get(Concept, concept_id).evidence] == ["催产素（oxytocin）"]
 
 
-@pytest.mark.parametrize("bad", [{"text": "催产素", "lang": ["zh"]}, {"text": "HPA", "kind": 7},
-                                 {"text": "HPA", "status": {"x": 1}}, {"text": "HPA", "count": 2**40},
-                                 {"text": "HPA", "count": -1}, {"text": "HPA", "count": True}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"text": "催产素", "lang": ["zh"]},
+        {"text": "HPA", "kind": 7},
+        {"text": "HPA", "status": {"x": 1}},
+        {"text": "HPA", "count": 2**40},
+        {"text": "HPA", "count": -1},
+        {"text": "HPA", "count": True},
+    ],
+)
 def test_malformed_term_fields_are_refused(db, bad):
     with pytest.raises(ValidationFailed):
         create_concept(db.session, {"terms": [bad]}, actor=None)

@@ -53,20 +53,29 @@ def test_the_api_refuses_a_bidi_control_naming_it(client, db, curator_token, con
 
 def test_an_edit_and_an_approval_refuse_bidi_controls_too(client, db, curator_token):
     concept = add_concept(db, "催产素", "oxytocin")
-    edit = client.patch(f"/api/v1/concepts/{concept.id}", headers=curator_token,
-                        json={"version": 1, "terms": [{"text": "催产素"}, {"text": "oxy\u202etocin"}]})
+    edit = client.patch(
+        f"/api/v1/concepts/{concept.id}",
+        headers=curator_token,
+        json={"version": 1, "terms": [{"text": "催产素"}, {"text": "oxy\u202etocin"}]},
+    )
     assert edit.status_code == 422 and "U+202E" in edit.get_json()["error"]["message"]
     candidate = add_candidate(db, "褪黑素", "melatonin")
-    approve = client.post(f"/api/v1/candidates/{candidate.id}/approve", headers=curator_token,
-                          json={"en": "mela\u2066tonin"})
+    approve = client.post(
+        f"/api/v1/candidates/{candidate.id}/approve", headers=curator_token, json={"en": "mela\u2066tonin"}
+    )
     assert approve.status_code == 422 and approve.get_json()["error"]["character"] == "U+2066"
     assert db.session.get(Candidate, candidate.id).status == "new"
 
 
 @pytest.mark.parametrize("space", ZERO_WIDTH, ids=[f"U+{ord(c):04X}" for c in ZERO_WIDTH])
 def test_the_api_drops_zero_width_characters_and_search_finds_the_term(client, db, curator_token, space):
-    body = {"terms": [{"text": f"催{space}产素"}, {"text": f"oxy{space}tocin"},
-                      {"text": f"O{space}XT", "kind": "abbreviation"}]}
+    body = {
+        "terms": [
+            {"text": f"催{space}产素"},
+            {"text": f"oxy{space}tocin"},
+            {"text": f"O{space}XT", "kind": "abbreviation"},
+        ]
+    }
     response = client.post("/api/v1/concepts", json=body, headers=curator_token)
     assert response.status_code == 201
     assert (response.get_json()["zh"], response.get_json()["en"]) == ("催产素", "oxytocin")
@@ -75,8 +84,9 @@ def test_the_api_drops_zero_width_characters_and_search_finds_the_term(client, d
         hits = client.get("/api/v1/search", query_string={"q": query}).get_json()["results"]
         assert [hit["concept"]["id"] for hit in hits] == [response.get_json()["id"]], query
     # The same term with a zero-width character is a duplicate, not a second concept.
-    again = client.post("/api/v1/concepts", json={"terms": [{"text": "催产素"}, {"text": f"oxyto{space}cin"}]},
-                        headers=curator_token)
+    again = client.post(
+        "/api/v1/concepts", json={"terms": [{"text": "催产素"}, {"text": f"oxyto{space}cin"}]}, headers=curator_token
+    )
     assert again.status_code == 409
 
 
@@ -88,9 +98,19 @@ def test_search_keys_ignore_invisible_characters():
 
 def test_the_new_concept_page_refuses_bidi_and_drops_zero_width(db, client):
     curator = logged_in(db, client, "curator")
-    form = {"version": "", "domain": "", "status": "approved",
-            "terms-0-lang": "", "terms-0-text": "催产素", "terms-0-kind": "full", "terms-0-status": "preferred",
-            "terms-1-lang": "", "terms-1-text": "oxy\u202etocin", "terms-1-kind": "full", "terms-1-status": "preferred"}
+    form = {
+        "version": "",
+        "domain": "",
+        "status": "approved",
+        "terms-0-lang": "",
+        "terms-0-text": "催产素",
+        "terms-0-kind": "full",
+        "terms-0-status": "preferred",
+        "terms-1-lang": "",
+        "terms-1-text": "oxy\u202etocin",
+        "terms-1-kind": "full",
+        "terms-1-status": "preferred",
+    }
     refused = curator.post("/concepts/new", data=form)
     assert refused.status_code == 422 and "U+202E RIGHT-TO-LEFT OVERRIDE" in refused.get_data(as_text=True)
     assert counts(db)[0] == 0
@@ -115,9 +135,14 @@ def test_an_import_refuses_bidi_and_drops_zero_width(db, client):
 
 def test_mining_output_is_stored_without_invisible_characters(db, monkeypatch):
     """Whatever the miner proposes, the service stores terms a reader sees as they are."""
-    proposal = MinedCandidate(zh="下丘脑-垂体-\u200b肾上腺", en="\u200ehypothalamic-pituitary-\u200badrenal\u200f",
-                              abbr="\u2066HPA\u2069", confidence=0.9, count=1, sources=[
-                                  {"file": "0", "sentence": "下丘脑-垂体-肾上腺（HPA）轴", "start": 0, "end": 9}])
+    proposal = MinedCandidate(
+        zh="下丘脑-垂体-\u200b肾上腺",
+        en="\u200ehypothalamic-pituitary-\u200badrenal\u200f",
+        abbr="\u2066HPA\u2069",
+        confidence=0.9,
+        count=1,
+        sources=[{"file": "0", "sentence": "下丘脑-垂体-肾上腺（HPA）轴", "start": 0, "end": 9}],
+    )
     monkeypatch.setattr(mining, "mine_texts", lambda docs, known_pairs=(): [proposal])
     mine_documents(db.session, read_documents([("article.txt", "下丘脑-垂体-肾上腺（HPA）轴".encode())]))
     db.session.commit()
@@ -128,8 +153,12 @@ def test_mining_output_is_stored_without_invisible_characters(db, monkeypatch):
 
 def test_the_upload_api_stores_terms_without_invisible_characters(client, db, curator_token):
     article = "研究发现催产素（oxy\u200btocin，\u202eOXT\u202c）可以缓解焦虑。".encode()
-    response = client.post("/api/v1/documents", headers=curator_token, content_type="multipart/form-data",
-                           data={"files": (io.BytesIO(article), "article.txt")})
+    response = client.post(
+        "/api/v1/documents",
+        headers=curator_token,
+        content_type="multipart/form-data",
+        data={"files": (io.BytesIO(article), "article.txt")},
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     texts = {text for c in db.session.scalars(select(Candidate)) for text in (c.zh, c.en, c.abbr)}
     assert "oxytocin" in texts and not any(set(text) & set(BIDI + ZERO_WIDTH) for text in texts)

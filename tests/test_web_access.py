@@ -24,8 +24,7 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 OPEN_POSTS = {"auth.login", "auth.logout", "check.page"}
 # Posts every logged-in user may make about their own account (tested in test_web_sessions.py).
 OWN_ACCOUNT_POSTS = {"auth.change_password"}
-CURATOR_PAGES = ["/review", "/documents", "/concepts/new", "/concepts/1/edit", "/concepts/1/delete",
-                 "/review/1/edit"]
+CURATOR_PAGES = ["/review", "/documents", "/concepts/new", "/concepts/1/edit", "/concepts/1/delete", "/review/1/edit"]
 
 
 def write_routes(app) -> list[tuple[str, str, str]]:
@@ -55,24 +54,51 @@ def world(db):
 
 def state(db) -> tuple:
     db.session.expire_all()
-    counts = tuple(db.session.scalar(select(func.count()).select_from(model))
-                   for model in (Concept, Candidate, Revision, User, ApiToken, Evidence))
+    counts = tuple(
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (Concept, Candidate, Revision, User, ApiToken, Evidence)
+    )
     candidate = db.session.get(Candidate, 1)
     return counts, candidate.status, db.session.get(Concept, 1).version, db.session.get(User, 1).role
 
 
 def test_the_write_routes_are_enumerated(app):
     endpoints = {endpoint for endpoint, _, _ in write_routes(app)}
-    assert {"review.approve", "review.reject", "review.merge", "review.bulk", "review.edit", "concepts.edit",
-            "concepts.new", "concepts.delete", "concepts.revert", "documents.upload", "admin.create_user",
-            "admin.change_role", "admin.deactivate", "admin.activate", "admin.create_token",
-            "admin.revoke_token", "admin.reset_user_password", "admin.sign_out",
-            "auth.change_password"} <= endpoints
+    assert {
+        "review.approve",
+        "review.reject",
+        "review.merge",
+        "review.bulk",
+        "review.edit",
+        "concepts.edit",
+        "concepts.new",
+        "concepts.delete",
+        "concepts.revert",
+        "documents.upload",
+        "admin.create_user",
+        "admin.change_role",
+        "admin.deactivate",
+        "admin.activate",
+        "admin.create_token",
+        "admin.revoke_token",
+        "admin.reset_user_password",
+        "admin.sign_out",
+        "auth.change_password",
+    } <= endpoints
 
 
 # A form that every write would accept from someone allowed to make it.
-PLAUSIBLE_FORM = {"concept_id": "1", "ids": ["1"], "role": "admin", "confirm": "y", "version": "1",
-                  "name": "mallory", "password": PASSWORD, "user_id": "1", "label": "x"}
+PLAUSIBLE_FORM = {
+    "concept_id": "1",
+    "ids": ["1"],
+    "role": "admin",
+    "confirm": "y",
+    "version": "1",
+    "name": "mallory",
+    "password": PASSWORD,
+    "user_id": "1",
+    "label": "x",
+}
 
 
 def post_to_every_write(app, db, client, only: str = "") -> dict[str, object]:
@@ -150,18 +176,53 @@ def test_a_script_in_a_term_is_shown_escaped_everywhere(db, client):
     add_user(db, f"eve{SCRIPT}", "viewer")
     source = add_source(db, f"evil{SCRIPT}.txt", f"标题{SCRIPT}")
     concept = add_concept(db, f"催产素{SCRIPT}", SCRIPT, "<b>OXT</b>", domain=SCRIPT, definition=SCRIPT)
-    db.session.add(Evidence(source=source, concept_id=concept.id, term=SCRIPT,
-                            sentence=f"句子中的{SCRIPT}和催产素{SCRIPT}。", start=0, end=5))
-    candidate = add_candidate(db, f"多巴胺{SCRIPT}", SCRIPT, "<i>DA</i>", source=source,
-                              sentence=f"多巴胺{SCRIPT}（{SCRIPT}）", alternatives=[{"zh": SCRIPT}, SCRIPT])
+    db.session.add(
+        Evidence(
+            source=source,
+            concept_id=concept.id,
+            term=SCRIPT,
+            sentence=f"句子中的{SCRIPT}和催产素{SCRIPT}。",
+            start=0,
+            end=5,
+        )
+    )
+    candidate = add_candidate(
+        db,
+        f"多巴胺{SCRIPT}",
+        SCRIPT,
+        "<i>DA</i>",
+        source=source,
+        sentence=f"多巴胺{SCRIPT}（{SCRIPT}）",
+        alternatives=[{"zh": SCRIPT}, SCRIPT],
+    )
     db.session.commit()
     login(client, "ada")
-    client.post(f"/concepts/{concept.id}/edit", data={
-        "version": "1", "status": "approved", "domain": "x",
-        "terms-0-text": f"催产素{SCRIPT}", "terms-0-lang": "zh", "terms-0-kind": "full", "terms-0-status": "preferred",
-        "terms-1-text": SCRIPT, "terms-1-lang": "en", "terms-1-kind": "full", "terms-1-status": "admitted"})
-    pages = [f"/concepts/{concept.id}", f"/concepts/{concept.id}/edit", f"/concepts/{concept.id}/delete",
-             "/review", f"/review/{candidate.id}/edit", "/documents", "/admin/users", "/?q=催产素"]
+    client.post(
+        f"/concepts/{concept.id}/edit",
+        data={
+            "version": "1",
+            "status": "approved",
+            "domain": "x",
+            "terms-0-text": f"催产素{SCRIPT}",
+            "terms-0-lang": "zh",
+            "terms-0-kind": "full",
+            "terms-0-status": "preferred",
+            "terms-1-text": SCRIPT,
+            "terms-1-lang": "en",
+            "terms-1-kind": "full",
+            "terms-1-status": "admitted",
+        },
+    )
+    pages = [
+        f"/concepts/{concept.id}",
+        f"/concepts/{concept.id}/edit",
+        f"/concepts/{concept.id}/delete",
+        "/review",
+        f"/review/{candidate.id}/edit",
+        "/documents",
+        "/admin/users",
+        "/?q=催产素",
+    ]
     for url in pages:
         response = client.get(url)
         html = response.get_data(as_text=True)

@@ -25,8 +25,16 @@ def curator(db, client):
 def test_concept_page_shows_terms_evidence_and_history(db, client):
     source = add_source(db, "oxytocin.txt", "基于催产素的抗焦虑作用")
     concept = add_concept(db, "催产素", "oxytocin", "OXT", domain="neuroendocrinology", definition="一种神经肽。")
-    db.session.add(Evidence(source=source, concept_id=concept.id, term="催产素",
-                            sentence="近年来，催产素（oxytocin，OXT）因其抗焦虑作用引起了关注。", start=10, end=13))
+    db.session.add(
+        Evidence(
+            source=source,
+            concept_id=concept.id,
+            term="催产素",
+            sentence="近年来，催产素（oxytocin，OXT）因其抗焦虑作用引起了关注。",
+            start=10,
+            end=13,
+        )
+    )
     db.session.commit()
     html = client.get(f"/concepts/{concept.id}").get_data(as_text=True)
     assert "催产素" in html and "oxytocin" in html and "OXT" in html
@@ -50,11 +58,22 @@ def test_anonymous_sees_no_edit_controls(db, client):
 
 def edit_form(concept, **overrides):
     """The form as the edit page would post it for this concept."""
-    data = {"version": str(concept.version), "domain": concept.domain or "", "definition": "", "note": "",
-            "status": "approved"}
+    data = {
+        "version": str(concept.version),
+        "domain": concept.domain or "",
+        "definition": "",
+        "note": "",
+        "status": "approved",
+    }
     for i, term in enumerate(concept.terms):
-        data.update({f"terms-{i}-lang": term.lang, f"terms-{i}-text": term.text,
-                     f"terms-{i}-kind": term.kind, f"terms-{i}-status": term.status})
+        data.update(
+            {
+                f"terms-{i}-lang": term.lang,
+                f"terms-{i}-text": term.text,
+                f"terms-{i}-kind": term.kind,
+                f"terms-{i}-status": term.status,
+            }
+        )
     data.update(overrides)
     return data
 
@@ -63,18 +82,31 @@ def test_edit_adds_and_removes_terms_and_records_a_revision(db, curator):
     concept = add_concept(db, "焦虑", "anxiety")
     page = curator.get(f"/concepts/{concept.id}/edit").get_data(as_text=True)
     assert 'name="version" type="hidden" value="1"' in page or 'value="1"' in page
-    form = edit_form(concept, domain="psychiatry", **{
-        "terms-1-remove": "y",
-        "terms-2-lang": "en", "terms-2-text": "anxiety disorder", "terms-2-kind": "full", "terms-2-status": "preferred",
-        "terms-3-lang": "", "terms-3-text": "焦慮症", "terms-3-kind": "variant", "terms-3-status": "admitted",
-    })
+    form = edit_form(
+        concept,
+        domain="psychiatry",
+        **{
+            "terms-1-remove": "y",
+            "terms-2-lang": "en",
+            "terms-2-text": "anxiety disorder",
+            "terms-2-kind": "full",
+            "terms-2-status": "preferred",
+            "terms-3-lang": "",
+            "terms-3-text": "焦慮症",
+            "terms-3-kind": "variant",
+            "terms-3-status": "admitted",
+        },
+    )
     response = curator.post(f"/concepts/{concept.id}/edit", data=form)
     assert response.status_code == 302
     db.session.expire_all()
     concept = db.session.get(Concept, concept.id)
     assert concept.domain == "psychiatry" and concept.version == 2
     assert {(t.lang, t.text, t.status) for t in concept.terms} == {
-        ("zh", "焦虑", "preferred"), ("en", "anxiety disorder", "preferred"), ("zh", "焦慮症", "admitted")}
+        ("zh", "焦虑", "preferred"),
+        ("en", "anxiety disorder", "preferred"),
+        ("zh", "焦慮症", "admitted"),
+    }
     revision = db.session.scalars(select(Revision).order_by(Revision.id.desc())).first()
     assert revision.action == "update" and revision.user_name == "cora"
     history = curator.get(f"/concepts/{concept.id}").get_data(as_text=True)
@@ -113,11 +145,22 @@ def test_a_stale_edit_of_the_same_field_names_the_clash(db, curator):
 
 def test_a_conflict_keeps_a_new_term_typed_without_a_language(db, curator):
     concept = add_concept(db, "催产素", "oxytocin")
-    mine = edit_form(concept, note="鼻喷剂型", **{
-        "terms-2-lang": "", "terms-2-text": "缩宫素", "terms-2-kind": "variant", "terms-2-status": "admitted",
-        "terms-1-remove": "y"})
-    theirs = edit_form(concept, domain="endocrinology", **{
-        "terms-2-lang": "en", "terms-2-text": "OT", "terms-2-kind": "abbreviation", "terms-2-status": "preferred"})
+    mine = edit_form(
+        concept,
+        note="鼻喷剂型",
+        **{
+            "terms-2-lang": "",
+            "terms-2-text": "缩宫素",
+            "terms-2-kind": "variant",
+            "terms-2-status": "admitted",
+            "terms-1-remove": "y",
+        },
+    )
+    theirs = edit_form(
+        concept,
+        domain="endocrinology",
+        **{"terms-2-lang": "en", "terms-2-text": "OT", "terms-2-kind": "abbreviation", "terms-2-status": "preferred"},
+    )
     curator.post(f"/concepts/{concept.id}/edit", data=theirs)
     response = curator.post(f"/concepts/{concept.id}/edit", data=mine)
     html = response.get_data(as_text=True)
@@ -169,20 +212,35 @@ def test_delete_needs_confirmation_and_can_be_restored(db, curator):
 
 def test_new_concept(db, curator):
     assert curator.get("/concepts/new").status_code == 200
-    response = curator.post("/concepts/new", data={
-        "version": "", "domain": "immunology", "status": "approved",
-        "terms-0-lang": "", "terms-0-text": "白细胞介素-6", "terms-0-kind": "full", "terms-0-status": "preferred",
-        "terms-1-lang": "", "terms-1-text": "interleukin-6", "terms-1-kind": "full", "terms-1-status": "preferred",
-        "terms-2-lang": "", "terms-2-text": "IL-6", "terms-2-kind": "abbreviation", "terms-2-status": "preferred",
-    })
+    response = curator.post(
+        "/concepts/new",
+        data={
+            "version": "",
+            "domain": "immunology",
+            "status": "approved",
+            "terms-0-lang": "",
+            "terms-0-text": "白细胞介素-6",
+            "terms-0-kind": "full",
+            "terms-0-status": "preferred",
+            "terms-1-lang": "",
+            "terms-1-text": "interleukin-6",
+            "terms-1-kind": "full",
+            "terms-1-status": "preferred",
+            "terms-2-lang": "",
+            "terms-2-text": "IL-6",
+            "terms-2-kind": "abbreviation",
+            "terms-2-status": "preferred",
+        },
+    )
     assert response.status_code == 302
     concept = db.session.scalar(select(Concept))
     assert {(t.lang, t.kind) for t in concept.terms} == {("zh", "full"), ("en", "full"), ("en", "abbreviation")}
 
 
 def test_approved_candidate_evidence_is_on_its_concept_page(db, curator):
-    candidate = add_candidate(db, "毛螺菌科", "Lachnospiraceae",
-                              sentence="肠道中毛螺菌科（Lachnospiraceae）的丰度下降。")
+    candidate = add_candidate(
+        db, "毛螺菌科", "Lachnospiraceae", sentence="肠道中毛螺菌科（Lachnospiraceae）的丰度下降。"
+    )
     curator.post(f"/review/{candidate.id}/approve")
     db.session.expire_all()
     concept = db.session.scalar(select(Concept))
@@ -192,9 +250,20 @@ def test_approved_candidate_evidence_is_on_its_concept_page(db, curator):
 
 
 def new_concept_form(zh: str, en: str, **extra) -> dict[str, str]:
-    return {"version": "", "domain": "", "status": "approved",
-            "terms-0-lang": "", "terms-0-text": zh, "terms-0-kind": "full", "terms-0-status": "preferred",
-            "terms-1-lang": "", "terms-1-text": en, "terms-1-kind": "full", "terms-1-status": "preferred", **extra}
+    return {
+        "version": "",
+        "domain": "",
+        "status": "approved",
+        "terms-0-lang": "",
+        "terms-0-text": zh,
+        "terms-0-kind": "full",
+        "terms-0-status": "preferred",
+        "terms-1-lang": "",
+        "terms-1-text": en,
+        "terms-1-kind": "full",
+        "terms-1-status": "preferred",
+        **extra,
+    }
 
 
 def test_a_duplicate_new_concept_is_refused_with_a_link_unless_ticked_homonym(db, curator):

@@ -20,12 +20,16 @@ from .ingest.documents import (
 )
 from .test_web_support import logged_in
 
-ARTICLE = (" 褪黑素与睡眠节律\n"
-           "褪黑素（melatonin，MT）主要由松果体（pineal gland）在夜间分泌，其合成受到视交叉上核"
-           "（suprachiasmatic nucleus，SCN）的控制。\n")
-SECOND = (" 轮班工作与睡眠\n"
-          "轮班工作者的松果体（pineal gland）分泌节律常被打乱，"
-          "多导睡眠图（polysomnography，PSG）可客观记录睡眠结构。\n")
+ARTICLE = (
+    " 褪黑素与睡眠节律\n"
+    "褪黑素（melatonin，MT）主要由松果体（pineal gland）在夜间分泌，其合成受到视交叉上核"
+    "（suprachiasmatic nucleus，SCN）的控制。\n"
+)
+SECOND = (
+    " 轮班工作与睡眠\n"
+    "轮班工作者的松果体（pineal gland）分泌节律常被打乱，"
+    "多导睡眠图（polysomnography，PSG）可客观记录睡眠结构。\n"
+)
 
 
 @pytest.fixture()
@@ -72,11 +76,14 @@ def test_the_same_file_twice_adds_nothing(db, curator):
     assert count(db, Source) == 1 and count(db, Evidence) == before
 
 
-@pytest.mark.parametrize(("content", "reason"), [
-    (b"", "empty"),
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
-    (bytes(range(256)) * 8, "binary"),
-])
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
+        (bytes(range(256)) * 8, "binary"),
+    ],
+)
 def test_bad_uploads_say_why_and_store_nothing(db, curator, content, reason):
     response = upload(curator, ("bad.txt", content))
     assert response.status_code == 422
@@ -126,8 +133,13 @@ def test_rejected_candidates_stay_rejected_after_re_mining(db, curator):
 
 def test_several_types_at_once_and_the_source_list_shows_type_pages_and_characters(db, curator):
     built = build_pdf(columns=2)
-    response = upload(curator, ("review.pdf", built.data), ("notes.docx", build_docx()),
-                      ("article.md", build_markdown().encode()), ("saved.html", build_html().encode()))
+    response = upload(
+        curator,
+        ("review.pdf", built.data),
+        ("notes.docx", build_docx()),
+        ("article.md", build_markdown().encode()),
+        ("saved.html", build_html().encode()),
+    )
     assert response.status_code == 302
     sources = {source.kind: source for source in db.session.scalars(select(Source))}
     assert set(sources) == {"pdf", "docx", "markdown", "html"}
@@ -136,8 +148,8 @@ def test_several_types_at_once_and_the_source_list_shows_type_pages_and_characte
     page = curator.get("/documents").get_data(as_text=True)
     assert "review.pdf (PDF, 2 pages, " in page and "saved.html (HTML, " in page
     for source in sources.values():
-        row = page[page.index(f"/review?source={source.id}") - 1500:page.index(f"/review?source={source.id}")]
-        kind = row[row.rindex('class="source-kind">'):]
+        row = page[page.index(f"/review?source={source.id}") - 1500 : page.index(f"/review?source={source.id}")]
+        kind = row[row.rindex('class="source-kind">') :]
         assert {"pdf": ">PDF<", "docx": ">Word<", "markdown": ">Markdown<", "html": ">HTML<"}[source.kind] in kind
         assert f'class="source-characters">{source.characters:,}<' in kind
         assert f'class="source-pages">{source.pages or "—"}<' in kind

@@ -31,9 +31,21 @@ from .test_web_support import PASSWORD, add_candidate, add_concept, logged_in
 CONCEPT_KINDS = ("create", "update", "delete", "revert", "approve", "merge", "import", "starter", "domain")
 # In a concept's history, but not a change of its terms and fields: refused like the kinds below.
 CONCEPT_SIDE_KINDS = ("internal_note", "term_note", "relate", "unrelate")
-OTHER_KINDS = ("reject", "restore", "mine", "user.create", "user.role", "user.deactivate", "user.activate",
-               "user.sign_out", "user.password_change", "user.password_reset", "token.create", "token.revoke",
-               "well_known.update")
+OTHER_KINDS = (
+    "reject",
+    "restore",
+    "mine",
+    "user.create",
+    "user.role",
+    "user.deactivate",
+    "user.activate",
+    "user.sign_out",
+    "user.password_change",
+    "user.password_reset",
+    "token.create",
+    "token.revoke",
+    "well_known.update",
+)
 SERVICES = Path(__file__).resolve().parents[1] / "glossary" / "services"
 OXYTOCIN = {"terms": [{"text": "催产素"}, {"text": "oxytocin"}]}
 

@@ -59,9 +59,17 @@ def test_edit_then_approve(db, curator):
     candidate = add_candidate(db, "的哺乳动物雷帕霉素靶蛋白", "mammalian target of rapamycin", "mTOR")
     page = curator.get(f"/review/{candidate.id}/edit?zh=哺乳动物雷帕霉素靶蛋白")
     assert 'value="哺乳动物雷帕霉素靶蛋白"' in page.get_data(as_text=True)
-    response = curator.post(f"/review/{candidate.id}/edit", data={
-        "zh": "哺乳动物雷帕霉素靶蛋白", "en": "mammalian target of rapamycin", "abbr": "mTOR",
-        "domain": "biochemistry", "definition": "", "next": "/review"})
+    response = curator.post(
+        f"/review/{candidate.id}/edit",
+        data={
+            "zh": "哺乳动物雷帕霉素靶蛋白",
+            "en": "mammalian target of rapamycin",
+            "abbr": "mTOR",
+            "domain": "biochemistry",
+            "definition": "",
+            "next": "/review",
+        },
+    )
     assert response.status_code == 302
     concept = db.session.scalar(select(Concept))
     assert concept.domain == "biochemistry"
@@ -101,8 +109,10 @@ def test_merge_suggestions_are_shown_and_merge_joins_the_terms(db, curator):
     assert db.session.get(Candidate, candidate.id).status == "new"
     preview = curator.get(blind.location).get_data(as_text=True)
     assert 'value="en:full:5-hydroxytryptamine" id="add-2" checked' in preview
-    response = curator.post(f"/review/{candidate.id}/merge", data={
-        "concept_id": str(concept.id), "reviewed": "1", "add": "en:full:5-hydroxytryptamine"})
+    response = curator.post(
+        f"/review/{candidate.id}/merge",
+        data={"concept_id": str(concept.id), "reviewed": "1", "add": "en:full:5-hydroxytryptamine"},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     concept = db.session.get(Concept, concept.id)
@@ -158,8 +168,9 @@ def test_a_rejected_candidate_can_be_restored_and_mining_counts_it_again(db, cur
     curator.post(f"/review/{candidate.id}/reject")
     rejected = curator.get("/review?status=rejected").get_data(as_text=True)
     assert f'action="/review/{candidate.id}/restore"' in rejected and "Restore to the queue" in rejected
-    flashed = curator.post(f"/review/{candidate.id}/restore", data={"next": "/review?status=rejected"},
-                           follow_redirects=True).get_data(as_text=True)
+    flashed = curator.post(
+        f"/review/{candidate.id}/restore", data={"next": "/review?status=rejected"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "Restored 研究 · study to the queue" in flashed
     db.session.expire_all()
     assert db.session.get(Candidate, candidate.id).status == "new"
@@ -193,8 +204,13 @@ def test_restored_candidate_is_proposed_again_by_mining(db, curator):
 
 def test_merge_preview_adds_the_chosen_boundary_never_the_phrase_or_plurals(db, curator):
     concept = add_concept(db, "脂多糖", "lipopolysaccharide", "LPS")
-    candidate = add_candidate(db, "革兰阴性菌外膜成分脂多糖", "lipopolysaccharides", "LPS",
-                              alternatives=[{"zh": "外膜脂多糖", "reason": "boundary"}])
+    candidate = add_candidate(
+        db,
+        "革兰阴性菌外膜成分脂多糖",
+        "lipopolysaccharides",
+        "LPS",
+        alternatives=[{"zh": "外膜脂多糖", "reason": "boundary"}],
+    )
     preview = curator.get(f"/review/{candidate.id}/merge?concept_id={concept.id}").get_data(as_text=True)
     assert "a longer phrase around 「脂多糖」" in preview
     assert "the plural or singular of lipopolysaccharide" in preview
@@ -211,10 +227,14 @@ def test_merge_preview_adds_the_chosen_boundary_never_the_phrase_or_plurals(db, 
 
 def test_merge_adds_an_alternative_the_curator_picks(db, curator):
     concept = add_concept(db, "脂多糖", "lipopolysaccharide")
-    candidate = add_candidate(db, "革兰阴性菌外膜成分脂多糖", "lipopolysaccharide",
-                              alternatives=[{"zh": "内毒素", "reason": "boundary"}])
-    response = curator.post(f"/review/{candidate.id}/merge", data={
-        "concept_id": str(concept.id), "reviewed": "1", "add": "zh:full:内毒素"}, follow_redirects=True)
+    candidate = add_candidate(
+        db, "革兰阴性菌外膜成分脂多糖", "lipopolysaccharide", alternatives=[{"zh": "内毒素", "reason": "boundary"}]
+    )
+    response = curator.post(
+        f"/review/{candidate.id}/merge",
+        data={"concept_id": str(concept.id), "reviewed": "1", "add": "zh:full:内毒素"},
+        follow_redirects=True,
+    )
     assert "added 内毒素" in response.get_data(as_text=True)
     db.session.expire_all()
     terms = {t.text: t for t in db.session.get(Concept, concept.id).terms}
@@ -225,8 +245,11 @@ def test_merge_adds_an_alternative_the_curator_picks(db, curator):
 def test_merge_refuses_a_term_it_did_not_offer(db, curator):
     concept = add_concept(db, "脂多糖", "lipopolysaccharide")
     candidate = add_candidate(db, "脂多糖", "endotoxin")
-    response = curator.post(f"/review/{candidate.id}/merge", data={
-        "concept_id": str(concept.id), "reviewed": "1", "add": "zh:full:随便什么"}, follow_redirects=True)
+    response = curator.post(
+        f"/review/{candidate.id}/merge",
+        data={"concept_id": str(concept.id), "reviewed": "1", "add": "zh:full:随便什么"},
+        follow_redirects=True,
+    )
     assert "is not one of the terms this merge can add" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Candidate, candidate.id).status == "new"
@@ -258,8 +281,10 @@ def test_traditional_candidate_becomes_a_zh_hant_term_with_a_derived_simplified_
 
 def test_edit_then_approve_sets_a_curated_traditional_form(db, curator):
     candidate = add_candidate(db, "5-羟色胺", "serotonin")
-    curator.post(f"/review/{candidate.id}/edit", data={
-        "zh": "5-羟色胺", "zh_hant": "血清素", "en": "serotonin", "abbr": "", "domain": "", "definition": ""})
+    curator.post(
+        f"/review/{candidate.id}/edit",
+        data={"zh": "5-羟色胺", "zh_hant": "血清素", "en": "serotonin", "abbr": "", "domain": "", "definition": ""},
+    )
     db.session.expire_all()
     zh = db.session.scalar(select(Concept)).terms_of("zh")[0]
     assert (zh.text, zh.zh_hant) == ("5-羟色胺", "血清素")
@@ -271,19 +296,40 @@ def test_edit_then_approve_sets_a_curated_traditional_form(db, curator):
 def test_merge_from_the_edit_page_previews_the_corrected_reading(db, curator):
     concept = add_concept(db, "脂多糖", "lipopolysaccharide")
     candidate = add_candidate(db, "外膜成分脂多糖", "endotoxin")
-    response = curator.post(f"/review/{candidate.id}/edit", data={
-        "zh": "内毒素", "zh_hant": "", "en": "endotoxin", "abbr": "", "domain": "", "definition": "",
-        "merge_into": str(concept.id)})
+    response = curator.post(
+        f"/review/{candidate.id}/edit",
+        data={
+            "zh": "内毒素",
+            "zh_hant": "",
+            "en": "endotoxin",
+            "abbr": "",
+            "domain": "",
+            "definition": "",
+            "merge_into": str(concept.id),
+        },
+    )
     assert response.status_code == 302 and "/merge?" in response.location and "zh=" in response.location
     assert db.session.get(Candidate, candidate.id).status == "new"  # nothing merged before the preview
     preview = curator.get(response.location).get_data(as_text=True)
     assert 'value="zh:full:内毒素"' in preview and "外膜成分脂多糖" not in preview.split("merge-options")[1]
-    curator.post(f"/review/{candidate.id}/merge", data={
-        "concept_id": str(concept.id), "reviewed": "1", "zh": "内毒素", "en": "endotoxin", "abbr": "",
-        "add": ["zh:full:内毒素", "en:full:endotoxin"]})
+    curator.post(
+        f"/review/{candidate.id}/merge",
+        data={
+            "concept_id": str(concept.id),
+            "reviewed": "1",
+            "zh": "内毒素",
+            "en": "endotoxin",
+            "abbr": "",
+            "add": ["zh:full:内毒素", "en:full:endotoxin"],
+        },
+    )
     db.session.expire_all()
     assert sorted(t.text for t in db.session.get(Concept, concept.id).terms) == [
-        "endotoxin", "lipopolysaccharide", "内毒素", "脂多糖"]
+        "endotoxin",
+        "lipopolysaccharide",
+        "内毒素",
+        "脂多糖",
+    ]
 
 
 def test_curators_have_a_link_to_a_new_concept(db, curator):

@@ -23,8 +23,14 @@ def test_results_show_every_field_and_link_to_the_concept(client, glossary):
     html = page_text(client.get("/?q=HPA"))
     concept_id = glossary["下丘脑-垂体-肾上腺轴"]
     assert f'href="/concepts/{concept_id}"' in html
-    for shown in ("下丘脑-垂体-肾上腺轴", "下丘腦-垂體-腎上腺軸", "xià qiū nǎo chuí tǐ shèn shàng xiàn zhóu",
-                  "hypothalamic-pituitary-adrenal axis", "<mark>HPA</mark>", "test"):
+    for shown in (
+        "下丘脑-垂体-肾上腺轴",
+        "下丘腦-垂體-腎上腺軸",
+        "xià qiū nǎo chuí tǐ shèn shàng xiàn zhóu",
+        "hypothalamic-pituitary-adrenal axis",
+        "<mark>HPA</mark>",
+        "test",
+    ):
         assert shown in html
 
 
@@ -33,8 +39,9 @@ def test_the_matched_part_is_marked(client, glossary):
     assert "<mark>肾上腺</mark>素" in html and "下丘脑-垂体-<mark>肾上腺</mark>轴" in html
     html = page_text(client.get("/?q=short chain fatty"))
     assert "<mark>short-chain fatty</mark> acid" in html
-    assert '<span class="pinyin" lang="zh-Latn-pinyin"><mark>cuī chǎn sù</mark>' in \
-        page_text(client.get("/?q=cuichansu"))
+    assert '<span class="pinyin" lang="zh-Latn-pinyin"><mark>cuī chǎn sù</mark>' in page_text(
+        client.get("/?q=cuichansu")
+    )
 
 
 def test_traditional_script_on_request(client, glossary):

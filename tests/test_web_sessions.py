@@ -23,9 +23,19 @@ from glossary.services.accounts import create_token
 from .test_web_support import PASSWORD, add_candidate, add_user, csrf_token_from, login
 
 NEW_PASSWORD = "a brand new passphrase"
-NEW_CONCEPT = {"version": "", "domain": "", "status": "approved",
-               "terms-0-lang": "zh", "terms-0-text": "催产素", "terms-0-kind": "full", "terms-0-status": "preferred",
-               "terms-1-lang": "en", "terms-1-text": "oxytocin", "terms-1-kind": "full", "terms-1-status": "preferred"}
+NEW_CONCEPT = {
+    "version": "",
+    "domain": "",
+    "status": "approved",
+    "terms-0-lang": "zh",
+    "terms-0-text": "催产素",
+    "terms-0-kind": "full",
+    "terms-0-status": "preferred",
+    "terms-1-lang": "en",
+    "terms-1-text": "oxytocin",
+    "terms-1-kind": "full",
+    "terms-1-status": "preferred",
+}
 
 
 def log_in_remembered(client, name: str, password: str = PASSWORD) -> dict[str, str]:
@@ -90,16 +100,18 @@ def end_by_logging_out(app, runner, client, user_id):
 
 
 def end_by_changing_own_password(app, runner, client, user_id):
-    response = client.post("/account/password", data={
-        "current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    response = client.post(
+        "/account/password", data={"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
     assert response.status_code == 302
     # This browser stays logged in, in the new generation.
     assert client.get("/review").status_code == 200
 
 
 def end_by_admin_reset(app, runner, client, user_id):
-    response = admin_client(app).post(f"/admin/users/{user_id}/password",
-                                          data={"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    response = admin_client(app).post(
+        f"/admin/users/{user_id}/password", data={"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
     assert response.status_code == 302
 
 
@@ -116,8 +128,14 @@ def end_by_sign_out_everywhere(app, runner, client, user_id):
     assert admin_client(app).post(f"/admin/users/{user_id}/sign-out").status_code == 302
 
 
-ENDINGS = [end_by_logging_out, end_by_changing_own_password, end_by_admin_reset, end_by_cli_set_password,
-           end_by_deactivation, end_by_sign_out_everywhere]
+ENDINGS = [
+    end_by_logging_out,
+    end_by_changing_own_password,
+    end_by_admin_reset,
+    end_by_cli_set_password,
+    end_by_deactivation,
+    end_by_sign_out_everywhere,
+]
 
 
 @pytest.mark.parametrize("end_sessions", ENDINGS, ids=lambda f: f.__name__.removeprefix("end_by_"))
@@ -136,18 +154,28 @@ def test_a_password_change_takes_the_new_password_only(app, client):
     new_user(app, "cora", "curator")
     login(client, "cora")
     assert client.get("/account/password").status_code == 200
-    wrong = client.post("/account/password", data={
-        "current_password": "not my password", "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    wrong = client.post(
+        "/account/password",
+        data={"current_password": "not my password", "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
     assert wrong.status_code == 422 and "current password is not right" in wrong.get_data(as_text=True)
-    differ = client.post("/account/password", data={
-        "current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD + "!"})
+    differ = client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD + "!"},
+    )
     assert differ.status_code == 422 and "differ" in differ.get_data(as_text=True)
-    short = client.post("/account/password", data={
-        "current_password": PASSWORD, "new_password": "short", "confirm": "short"})
+    short = client.post(
+        "/account/password", data={"current_password": PASSWORD, "new_password": "short", "confirm": "short"}
+    )
     assert short.status_code == 422
     assert app.test_client().post("/login", data={"name": "cora", "password": PASSWORD}).status_code == 302
-    assert client.post("/account/password", data={
-        "current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
+    assert (
+        client.post(
+            "/account/password",
+            data={"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        ).status_code
+        == 302
+    )
     assert app.test_client().post("/login", data={"name": "cora", "password": PASSWORD}).status_code == 401
     assert app.test_client().post("/login", data={"name": "cora", "password": NEW_PASSWORD}).status_code == 302
     assert revision(app, "user.password_change") == ("cora", {"user": "cora", "role": "curator", "active": True})
@@ -159,10 +187,16 @@ def test_an_admin_resets_a_password_on_the_page(app):
     page = admin.get(f"/admin/users/{cora}/password")
     assert page.status_code == 200 and "New password for cora" in page.get_data(as_text=True)
     assert "Reset password" in admin.get("/admin/users").get_data(as_text=True)
-    assert admin.post(f"/admin/users/{cora}/password",
-                      data={"new_password": "short", "confirm": "short"}).status_code == 422
-    assert admin.post(f"/admin/users/{cora}/password",
-                      data={"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
+    assert (
+        admin.post(f"/admin/users/{cora}/password", data={"new_password": "short", "confirm": "short"}).status_code
+        == 422
+    )
+    assert (
+        admin.post(
+            f"/admin/users/{cora}/password", data={"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+        ).status_code
+        == 302
+    )
     assert app.test_client().post("/login", data={"name": "cora", "password": NEW_PASSWORD}).status_code == 302
     assert app.test_client().post("/login", data={"name": "cora", "password": PASSWORD}).status_code == 401
     actor, after = revision(app, "user.password_reset")
@@ -173,8 +207,12 @@ def test_an_admin_resets_a_password_on_the_page(app):
 def test_an_admin_resetting_their_own_password_stays_logged_in(app):
     admin = admin_client(app)
     me = in_app(app, lambda db: db.session.scalar(select(User.id).where(User.name == "ada")))
-    assert admin.post(f"/admin/users/{me}/password",
-                      data={"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
+    assert (
+        admin.post(
+            f"/admin/users/{me}/password", data={"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+        ).status_code
+        == 302
+    )
     assert admin.get("/admin/users").status_code == 200
 
 
@@ -210,8 +248,10 @@ def test_reactivation_revives_no_session_and_no_token(app, client):
     assert_cookies_refused(app, cookies)
     refused = reads.get("/api/v1/candidates", headers=bearer)
     assert refused.status_code == 401 and "revoked" in refused.get_json()["error"]["message"]
-    assert revision(app, "token.revoke") == ("ada", {"token": plain[:10], "label": "editor plugin",
-                                                     "user": "cora", "revoked": True})
+    assert revision(app, "token.revoke") == (
+        "ada",
+        {"token": plain[:10], "label": "editor plugin", "user": "cora", "revoked": True},
+    )
     # She can log in again and be given a new token; the old ones stay dead.
     fresh = app.test_client()
     login(fresh, "cora")
@@ -291,6 +331,11 @@ def test_guessing_the_current_password_is_rate_limited(make_app):
     new_user(app, "cora", "curator")
     client = app.test_client()
     login(client, "cora")
-    codes = [client.post("/account/password", data={"current_password": f"guess-{n:04}", "new_password": NEW_PASSWORD,
-                                                     "confirm": NEW_PASSWORD}).status_code for n in range(11)]
+    codes = [
+        client.post(
+            "/account/password",
+            data={"current_password": f"guess-{n:04}", "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        ).status_code
+        for n in range(11)
+    ]
     assert codes[:10] == [422] * 10 and codes[10] == 429

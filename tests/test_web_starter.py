@@ -28,8 +28,16 @@ def test_starter_has_sixty_bilingual_concepts_each_with_its_sources():
 
 def test_starter_rebuilds_exactly_from_the_mined_candidates_and_the_review(shared_dir, tmp_path):
     output = tmp_path / "starter.json"
-    code = build_starter.main([str(DATA / "starter_mined.jsonl"), str(DATA / "starter_review.tsv"),
-                               "--corpus", str(shared_dir / "corpus"), "-o", str(output)])
+    code = build_starter.main(
+        [
+            str(DATA / "starter_mined.jsonl"),
+            str(DATA / "starter_review.tsv"),
+            "--corpus",
+            str(shared_dir / "corpus"),
+            "-o",
+            str(output),
+        ]
+    )
     assert code == 0
     assert json.loads(output.read_text(encoding="utf-8")) == json.loads(STARTER_PATH.read_text(encoding="utf-8"))
 
@@ -42,10 +50,21 @@ def test_every_mined_candidate_has_exactly_one_decision():
 
 
 def test_review_problems_are_all_reported():
-    mined = [{"zh": "催产素", "en": "oxytocin", "abbr": "", "sources": []},
-             {"zh": "焦虑", "en": "anxiety", "abbr": "", "sources": []}]
-    row = {"mined_zh": "催产素", "mined_en": "oxytocin", "mined_abbr": "", "decision": "approve",
-           "zh": "催产素", "en": "Oxytocin", "abbr": "", "domain": "", "note": ""}
+    mined = [
+        {"zh": "催产素", "en": "oxytocin", "abbr": "", "sources": []},
+        {"zh": "焦虑", "en": "anxiety", "abbr": "", "sources": []},
+    ]
+    row = {
+        "mined_zh": "催产素",
+        "mined_en": "oxytocin",
+        "mined_abbr": "",
+        "decision": "approve",
+        "zh": "催产素",
+        "en": "Oxytocin",
+        "abbr": "",
+        "domain": "",
+        "note": "",
+    }
     problems = build_starter.check_review(mined, [row])
     assert any("use 'edit'" in p for p in problems)
     assert any("needs a domain" in p for p in problems)

@@ -88,12 +88,29 @@ def add_source(db, filename: str = "article.txt", title: str | None = "测试文
     return source
 
 
-def add_candidate(db, zh: str = "", en: str = "", abbr: str = "", *, confidence: float = 0.9, count: int = 1,
-                  sentence: str | None = None, source: Source | None = None, alternatives=None) -> Candidate:
+def add_candidate(
+    db,
+    zh: str = "",
+    en: str = "",
+    abbr: str = "",
+    *,
+    confidence: float = 0.9,
+    count: int = 1,
+    sentence: str | None = None,
+    source: Source | None = None,
+    alternatives=None,
+) -> Candidate:
     source = source or db.session.scalar(select(Source).order_by(Source.id)) or add_source(db)
     inner = ", ".join(v for v in (en, abbr) if v)
-    candidate = Candidate(zh=zh, en=en, abbr=abbr, dedupe_key=candidate_dedupe_key(zh, en, abbr),
-                          confidence=confidence, count=count, alternatives=alternatives or [])
+    candidate = Candidate(
+        zh=zh,
+        en=en,
+        abbr=abbr,
+        dedupe_key=candidate_dedupe_key(zh, en, abbr),
+        confidence=confidence,
+        count=count,
+        alternatives=alternatives or [],
+    )
     text = sentence or f"研究表明{zh}（{inner}）在其中起重要作用。"
     candidate.evidence.append(Evidence(source=source, term=zh or en, sentence=text, start=0, end=len(text)))
     db.session.add(candidate)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, g, request
@@ -15,6 +17,51 @@ from ..services.accounts import authenticate_token
 from ..services.token_use import record_token_use
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+OPENAPI = Path(__file__).with_name("openapi.json")
+
+
+@cache
+def documented_query_parameters() -> dict[tuple[str, str], frozenset[str]]:
+    """(method, path template) → the query parameters the OpenAPI document gives the operation."""
+    document = json.loads(OPENAPI.read_text(encoding="utf-8"))
+    known: dict[tuple[str, str], frozenset[str]] = {}
+    for path, item in document["paths"].items():
+        shared = [p for p in item.get("parameters", []) if "$ref" not in p]
+        for method, operation in item.items():
+            if method == "parameters" or not isinstance(operation, dict):
+                continue
+            parameters = [*shared, *operation.get("parameters", [])]
+            resolved = [_resolve(document, p) for p in parameters]
+            known[(method, path)] = frozenset(p["name"] for p in resolved if p.get("in") == "query")
+    return known
+
+
+def _resolve(document: dict[str, Any], parameter: dict[str, Any]) -> dict[str, Any]:
+    reference = parameter.get("$ref", "")
+    if not reference:
+        return parameter
+    node: Any = document
+    for part in reference.removeprefix("#/").split("/"):
+        node = node[part]
+    return node
+
+
+@bp.before_request
+def refuse_unknown_query_parameters() -> None:
+    """A misspelt parameter (``?stauts=rejected``) is a clear 400, not silently ignored."""
+    rule = request.url_rule
+    if rule is None or not request.args:
+        return
+    path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule.removeprefix(bp.url_prefix or ""))
+    known = documented_query_parameters().get((request.method.lower(), path))
+    if known is None:
+        return  # HEAD, OPTIONS and the document itself
+    unknown = sorted(set(request.args) - known)
+    if unknown:
+        takes = ", ".join(sorted(known)) or "none"
+        raise ServiceError(
+            f"Unknown query parameter {', '.join(unknown)}; this operation takes: {takes}.", code="bad_parameter"
+        )
 
 
 def require_token(role: str = "curator") -> Callable:

@@ -36,8 +36,13 @@ def candidate_document(candidate: Candidate) -> dict[str, Any]:
         "status": candidate.status,
         "concept_id": candidate.concept_id,
         "evidence": [
-            {"source": e.source.filename if e.source else None, "sentence": e.sentence,
-             "start": e.start, "end": e.end, "page": e.page}
+            {
+                "source": e.source.filename if e.source else None,
+                "sentence": e.sentence,
+                "start": e.start,
+                "end": e.end,
+                "page": e.page,
+            }
             for e in candidate.evidence[:EVIDENCE_SHOWN]
         ],
         "rationale": clean_rationale(candidate.rationale),
@@ -54,8 +59,7 @@ def candidates():
     limit = int_arg("limit", 50, minimum=1, maximum=200, clamp=True)
     offset = int_arg("offset", 0, minimum=0, maximum=1_000_000)
     rows, total = list_candidates(db.session, status=status, limit=limit, offset=offset)
-    return cached_json({"results": [candidate_document(c) for c in rows], "total": total},
-                       max_age=0, public=False)
+    return cached_json({"results": [candidate_document(c) for c in rows], "total": total}, max_age=0, public=False)
 
 
 @bp.post("/candidates/<candidate_id>/approve")

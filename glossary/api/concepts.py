@@ -46,7 +46,8 @@ def delete_concept_view(concept_id: str):
     version = request.args.get("version")
     if version is not None and not version.isdigit():
         raise ServiceError("version must be a whole number.", code="bad_parameter")
-    delete_concept(db.session, parse_id(concept_id), g.api_user,
-                   expected_version=int(version) if version is not None else None)
+    delete_concept(
+        db.session, parse_id(concept_id), g.api_user, expected_version=int(version) if version is not None else None
+    )
     db.session.commit()
     return "", 204

@@ -32,8 +32,14 @@ def export_glossary_file():
     status = _choice("status", (*CONCEPT_STATUSES, "all"), "approved")
     zh_tags = _choice("zh_tags", list(ZH_TAGS), "script")
     doctype = _choice("doctype", ("true", "false"), "false") == "true"
-    download = export_file(db.session, fmt, direction if fmt == "tsv" else None,
-                           None if status == "all" else status, zh_tags=zh_tags, doctype=doctype)
+    download = export_file(
+        db.session,
+        fmt,
+        direction if fmt == "tsv" else None,
+        None if status == "all" else status,
+        zh_tags=zh_tags,
+        doctype=doctype,
+    )
     response = current_app.response_class(download.data, content_type=download.media_type)
     response.headers.set("Content-Disposition", "attachment", filename=download.filename)
     response.headers["Cache-Control"] = "no-cache"

@@ -44,6 +44,7 @@ def text_field(data: dict[str, Any], name: str, *, max_length: int) -> str:
     if not isinstance(value, str):
         raise ServiceError(f"{name} must be a string.", code="bad_request")
     if len(value) > max_length:
-        raise ServiceError(f"{name} is longer than {max_length} characters; send it in parts.",
-                           code="too_large", status=413)
+        raise ServiceError(
+            f"{name} is longer than {max_length} characters; send it in parts.", code="too_large", status=413
+        )
     return value

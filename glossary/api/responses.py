@@ -17,9 +17,18 @@ from flask import Blueprint, Response, current_app, jsonify, request
 __all__ = ["CORS_ENDPOINTS", "JsonBody", "cached_body", "cached_json", "json_body_of", "register_cors"]
 
 # Endpoint names (without the blueprint prefix) that browsers on other sites may call.
-CORS_ENDPOINTS = frozenset({
-    "search", "get_concept", "abbreviation", "lookup", "annotate", "check", "openapi_json", "ping",
-})
+CORS_ENDPOINTS = frozenset(
+    {
+        "search",
+        "get_concept",
+        "abbreviation",
+        "lookup",
+        "annotate",
+        "check",
+        "openapi_json",
+        "ping",
+    }
+)
 _CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Headers": "Content-Type, If-None-Match",
@@ -66,7 +75,6 @@ def register_cors(bp: Blueprint) -> None:
         if endpoint in CORS_ENDPOINTS:
             response.headers.update(_CORS_HEADERS)
             methods = request.url_rule.methods if request.url_rule else {"GET"}
-            response.headers["Access-Control-Allow-Methods"] = ", ".join(
-                sorted(m for m in methods if m != "HEAD"))
+            response.headers["Access-Control-Allow-Methods"] = ", ".join(sorted(m for m in methods if m != "HEAD"))
             response.vary.add("Origin")
         return response

@@ -40,18 +40,28 @@ def search():
         raise ServiceError(f"lang must be one of {', '.join(LANG_FILTERS)}.", code="bad_parameter")
     limit = int_arg("limit", 20, minimum=1, maximum=MAX_LIMIT, clamp=True)
     offset = int_arg("offset", 0, minimum=0, maximum=MAX_OFFSET)
-    body = remember(db.session, ("api.search", query, lang, limit, offset),
-                    lambda: json_body_of(_search_page(query, lang, limit, offset)))
+    body = remember(
+        db.session,
+        ("api.search", query, lang, limit, offset),
+        lambda: json_body_of(_search_page(query, lang, limit, offset)),
+    )
     return cached_body(body)
 
 
 def _search_page(query: str, lang: str | None, limit: int, offset: int) -> dict:
     page = search_concepts(db.session, query, lang=lang, limit=limit, offset=offset)
-    results = [{
-        "concept": concept_document(hit.concept),
-        "match": {"kind": hit.match_kind, "field": hit.field, "score": hit.score,
-                  "term": hit.matched_term.text if hit.matched_term is not None else None},
-    } for hit in page.results]
+    results = [
+        {
+            "concept": concept_document(hit.concept),
+            "match": {
+                "kind": hit.match_kind,
+                "field": hit.field,
+                "score": hit.score,
+                "term": hit.matched_term.text if hit.matched_term is not None else None,
+            },
+        }
+        for hit in page.results
+    ]
     return {"results": results, "total": page.total, "in_query": page.in_query}
 
 
@@ -68,8 +78,9 @@ def lookup():
     if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
         raise ServiceError("terms must be a list of strings.", code="bad_request")
     if len(terms) > MAX_LOOKUP_TERMS:
-        raise ServiceError(f"At most {MAX_LOOKUP_TERMS} terms a call; send the rest in another.",
-                           code="too_many_terms", status=413)
+        raise ServiceError(
+            f"At most {MAX_LOOKUP_TERMS} terms a call; send the rest in another.", code="too_many_terms", status=413
+        )
     if any(len(t) > 500 for t in terms):
         raise ServiceError("A term is at most 500 characters.", code="bad_request")
     fuzzy = json_body().get("fuzzy", False)

@@ -64,8 +64,12 @@ def register(app: Flask) -> None:
     @app.cli.command("create-token")
     @click.argument("name")
     @click.option("--label", default="cli", help="What the token is for.")
-    @click.option("--expires", default="", metavar="LIFETIME",
-                  help="Refuse the token after this long: 12h, 30d, 8w. Default: until revoked.")
+    @click.option(
+        "--expires",
+        default="",
+        metavar="LIFETIME",
+        help="Refuse the token after this long: 12h, 30d, 8w. Default: until revoked.",
+    )
     def create_token_command(name: str, label: str, expires: str) -> None:
         """Create an API token for user NAME and print it once."""
         try:

@@ -38,18 +38,30 @@ BUSY = "the database stayed busy with other writes; nothing was imported. Run th
 
 def register(app: Flask) -> None:
     @app.cli.command("export")
-    @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="json", show_default=True,
-                  help="tbx: TBX-Basic 2008; tbx3: TBX v3 (2019); xlsx: Excel/LibreOffice; csv: scripts; "
-                       "tsv: OmegaT; json: backup.")
+    @click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(FORMATS)),
+        default="json",
+        show_default=True,
+        help="tbx: TBX-Basic 2008; tbx3: TBX v3 (2019); xlsx: Excel/LibreOffice; csv: scripts; "
+        "tsv: OmegaT; json: backup.",
+    )
     @click.option("--direction", type=click.Choice(DIRECTIONS), help="Source → target for tsv (default zh-en).")
     @click.option("--status", type=click.Choice(CONCEPT_STATUSES), help="Only concepts with this status.")
-    @click.option("--zh-tags", type=click.Choice(list(ZH_TAGS)), default="script", show_default=True,
-                  help="TBX language tags for Chinese: script (zh-Hans, zh-Hant) or region (zh-CN, zh-TW).")
+    @click.option(
+        "--zh-tags",
+        type=click.Choice(list(ZH_TAGS)),
+        default="script",
+        show_default=True,
+        help="TBX language tags for Chinese: script (zh-Hans, zh-Hant) or region (zh-CN, zh-TW).",
+    )
     @click.option("--doctype", is_flag=True, help="TBX 2008: add the relative DOCTYPE (keep the DTD beside the file).")
     @click.option("-o", "--output", type=click.Path(path_type=Path),
                   help="Write to this file (or folder, under the download name).")  # fmt: skip
-    def export_command(fmt: str, direction: str | None, status: str | None, zh_tags: str, doctype: bool,
-                       output: Path | None) -> None:
+    def export_command(
+        fmt: str, direction: str | None, status: str | None, zh_tags: str, doctype: bool, output: Path | None
+    ) -> None:
         """Export the glossary for CAT tools, spreadsheets or a backup."""
         exported = export_file(db.session, fmt, direction, status, zh_tags=zh_tags, doctype=doctype)
         raw = exported.data
@@ -76,8 +88,12 @@ def register(app: Flask) -> None:
         try:
             if mapping:
                 parse_mapping(mapping)
-            job_id = _new_job(file.name, raw, {"fmt": fmt, "mapping": mapping or "", "direction": direction,
-                                                "default_status": "approved"}, dry_run)
+            job_id = _new_job(
+                file.name,
+                raw,
+                {"fmt": fmt, "mapping": mapping or "", "direction": direction, "default_status": "approved"},
+                dry_run,
+            )
             with _stop_on_hangup():
                 report = import_workers(current_app).run_here(job_id, raw, progress=_progress(), reraise=True)
         except FormatError as exc:
@@ -118,6 +134,7 @@ def _progress():
 @contextmanager
 def _stop_on_hangup() -> Iterator[None]:
     """SIGTERM or SIGHUP (the terminal closed) stop the import like Ctrl-C: cleanly, leaving nothing."""
+
     def interrupt(_signum, _frame):
         raise KeyboardInterrupt
 

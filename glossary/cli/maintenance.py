@@ -18,8 +18,8 @@ def register(app: Flask) -> None:
         """Copy the live SQLite database to DESTINATION, consistent even while in use."""
         if db.engine.dialect.name != "sqlite":
             raise click.ClickException(
-                "backup copies the SQLite database; for PostgreSQL use pg_dump "
-                "(see the README's Backups section).")
+                "backup copies the SQLite database; for PostgreSQL use pg_dump (see the README's Backups section)."
+            )
         if destination.exists():
             raise click.ClickException(f"{destination} exists; choose a new file name.")
         destination.parent.mkdir(parents=True, exist_ok=True)

@@ -33,8 +33,7 @@ from ..services.mining import mine_documents, mine_documents_dry, read_each
 
 def register(app: Flask) -> None:
     @app.cli.command("mine")
-    @click.argument("files", nargs=-1, required=True,
-                    type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--dry-run", is_flag=True, help="Print the candidates; write nothing to the database.")
     @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True,
                   help="How --dry-run prints the candidates.")  # fmt: skip
@@ -66,8 +65,9 @@ def register(app: Flask) -> None:
             db.session.rollback()  # nothing half-stored
             if not is_busy(error):
                 raise
-            raise click.ClickException("the database stayed busy with another write; nothing was stored. "
-                                       "Run the command again.") from error
+            raise click.ClickException(
+                "the database stayed busy with another write; nothing was stored. Run the command again."
+            ) from error
         except Exception:
             db.session.rollback()
             raise
@@ -100,12 +100,15 @@ def _print_candidates(candidates: list[MinedCandidate], fmt: str) -> None:
     header = ("conf", "count", "zh", "en", "abbr")
     widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
-        click.echo("  ".join(cell + " " * (width - _width(cell)) for cell, width in zip(row, widths, strict=True))
-                   .rstrip())
+        click.echo(
+            "  ".join(cell + " " * (width - _width(cell)) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
     click.echo(f"{len(rows)} candidates", err=True)
 
 
 def _width(text: str) -> int:
     """Display width: Han characters take two columns."""
-    return sum(2 if "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\uff01" <= char <= "\uff60" else 1
-               for char in text)
+    return sum(
+        2 if "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\uff01" <= char <= "\uff60" else 1
+        for char in text
+    )

@@ -61,8 +61,9 @@ def read_review(path: Path) -> tuple[list[dict[str, str]], dict[str, str]]:
     rows = [row for row in rows if not row[0].startswith("#")]
     if not rows or rows[0] != COLUMNS:
         raise ReviewError(f"{path}: the first line must be the header {' '.join(COLUMNS)}")
-    decisions = [dict(zip(COLUMNS, (cell.strip() for cell in row + [""] * len(COLUMNS)), strict=False))
-                 for row in rows[1:]]
+    decisions = [
+        dict(zip(COLUMNS, (cell.strip() for cell in row + [""] * len(COLUMNS)), strict=False)) for row in rows[1:]
+    ]
     return decisions, titles
 
 
@@ -132,8 +133,11 @@ def group_entries(entries: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 def _terms(group: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The most frequent form of each kind is preferred; the other forms are admitted."""
     terms = []
-    for lang, field, kind, key in (("zh", "zh", "full", zh_key), ("en", "en", "full", english_key),
-                                   ("en", "abbr", "abbreviation", abbr_key)):
+    for lang, field, kind, key in (
+        ("zh", "zh", "full", zh_key),
+        ("en", "en", "full", english_key),
+        ("en", "abbr", "abbreviation", abbr_key),
+    ):
         counts: dict[str, int] = defaultdict(int)
         spelling: dict[str, str] = {}
         for entry in group:
@@ -144,8 +148,15 @@ def _terms(group: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ranked = sorted(counts, key=lambda k: (-counts[k], spelling[k]))
         for rank, k in enumerate(ranked):
             variant = kind if rank == 0 or kind == "abbreviation" else "variant"
-            terms.append({"lang": lang, "text": spelling[k], "kind": variant,
-                          "status": "preferred" if rank == 0 else "admitted", "count": counts[k]})
+            terms.append(
+                {
+                    "lang": lang,
+                    "text": spelling[k],
+                    "kind": variant,
+                    "status": "preferred" if rank == 0 else "admitted",
+                    "count": counts[k],
+                }
+            )
     return terms
 
 
@@ -157,8 +168,15 @@ def _evidence(group: list[dict[str, Any]], keys_by_file: dict[str, str]) -> list
             if (key, source["sentence"]) in seen:
                 continue
             seen.add((key, source["sentence"]))
-            evidence.append({"source": key, "term": entry["mined_term"], "sentence": source["sentence"],
-                             "start": source["start"], "end": source["end"]})
+            evidence.append(
+                {
+                    "source": key,
+                    "term": entry["mined_term"],
+                    "sentence": source["sentence"],
+                    "start": source["start"],
+                    "end": source["end"],
+                }
+            )
     return evidence[:EVIDENCE_PER_CONCEPT]
 
 
@@ -174,8 +192,9 @@ def describe_sources(mined: list[dict[str, Any]], corpus: Path, titles: dict[str
     return sources
 
 
-def build(mined: list[dict[str, Any]], review: list[dict[str, str]], corpus: Path,
-          titles: dict[str, str] | None = None) -> dict[str, Any]:
+def build(
+    mined: list[dict[str, Any]], review: list[dict[str, str]], corpus: Path, titles: dict[str, str] | None = None
+) -> dict[str, Any]:
     problems = check_review(mined, review)
     if problems:
         raise ReviewError("\n".join(problems))
@@ -185,9 +204,18 @@ def build(mined: list[dict[str, Any]], review: list[dict[str, str]], corpus: Pat
         if row["decision"] == "reject":
             continue
         candidate = by_identity[_identity(row["mined_zh"], row["mined_en"], row["mined_abbr"])]
-        entries.append({"zh": row["zh"], "en": row["en"], "abbr": row["abbr"], "domain": row["domain"],
-                        "note": row["note"], "count": candidate.get("count", 1), "sources": candidate["sources"],
-                        "mined_term": candidate["zh"] or candidate["en"]})
+        entries.append(
+            {
+                "zh": row["zh"],
+                "en": row["en"],
+                "abbr": row["abbr"],
+                "domain": row["domain"],
+                "note": row["note"],
+                "count": candidate.get("count", 1),
+                "sources": candidate["sources"],
+                "mined_term": candidate["zh"] or candidate["en"],
+            }
+        )
     sources = describe_sources(mined, corpus, titles or {})
     keys_by_file = {s["filename"]: s["key"] for s in sources}
     concepts = []
@@ -196,9 +224,16 @@ def build(mined: list[dict[str, Any]], review: list[dict[str, str]], corpus: Pat
         if len(domains) > 1:
             print(f"warning: one concept, several domains {domains}: {[e['zh'] for e in group]}", file=sys.stderr)
         notes = [e["note"] for e in group if e["note"]]
-        concepts.append({"domain": max(domains, key=lambda d: sum(e["count"] for e in group if e["domain"] == d)),
-                         "definition": None, "note": "; ".join(dict.fromkeys(notes)) or None,
-                         "status": "approved", "terms": _terms(group), "evidence": _evidence(group, keys_by_file)})
+        concepts.append(
+            {
+                "domain": max(domains, key=lambda d: sum(e["count"] for e in group if e["domain"] == d)),
+                "definition": None,
+                "note": "; ".join(dict.fromkeys(notes)) or None,
+                "status": "approved",
+                "terms": _terms(group),
+                "evidence": _evidence(group, keys_by_file),
+            }
+        )
     concepts.sort(key=lambda c: (c["domain"], c["terms"][0]["text"]))
     return {"format": "zh-en-glossary", "version": 1, "sources": sources, "concepts": concepts}
 

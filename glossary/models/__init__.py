@@ -71,11 +71,15 @@ class Concept(db.Model):
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     terms: Mapped[list[Term]] = relationship(
-        back_populates="concept", cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="concept",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by="Term.id",
     )
     evidence: Mapped[list[Evidence]] = relationship(
-        back_populates="concept", passive_deletes=True, order_by="Evidence.id",
+        back_populates="concept",
+        passive_deletes=True,
+        order_by="Evidence.id",
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it at class creation
@@ -171,8 +175,7 @@ def term_search_keys(lang: str, kind: str, text: str, curated_hant: str | None =
         keys["zh_hant"] = curated_hant or to_traditional(keys["zh_hans"])
         keys["pinyin"], keys["pinyin_key"], keys["pinyin_numbered"], keys["pinyin_initials"] = pinyin_forms(text)
     else:
-        keys.update(dict.fromkeys(("zh_hans", "zh_hant", "pinyin", "pinyin_key", "pinyin_numbered",
-                                   "pinyin_initials")))
+        keys.update(dict.fromkeys(("zh_hans", "zh_hant", "pinyin", "pinyin_key", "pinyin_numbered", "pinyin_initials")))
     return keys
 
 
@@ -202,7 +205,9 @@ class Source(db.Model):
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     evidence: Mapped[list[Evidence]] = relationship(
-        back_populates="source", cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="source",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
 
 
@@ -214,10 +219,8 @@ class Evidence(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"), index=True)
-    concept_id: Mapped[int | None] = mapped_column(
-        ForeignKey("concept.id", ondelete="SET NULL"), index=True)
-    candidate_id: Mapped[int | None] = mapped_column(
-        ForeignKey("candidate.id", ondelete="CASCADE"), index=True)
+    concept_id: Mapped[int | None] = mapped_column(ForeignKey("concept.id", ondelete="SET NULL"), index=True)
+    candidate_id: Mapped[int | None] = mapped_column(ForeignKey("candidate.id", ondelete="CASCADE"), index=True)
     term: Mapped[str] = mapped_column(String(1000), default="")
     sentence: Mapped[str] = mapped_column(Text)
     # Offsets of the match in the source's original text (as decoded; for a PDF or Word file, as
@@ -251,13 +254,14 @@ class Candidate(db.Model):
     # services/rationale.py). Not "evidence": that name is the sentences, below.
     # The server default fills rows mined before it was recorded.
     rationale: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=sql_text("'{}'"))
-    concept_id: Mapped[int | None] = mapped_column(
-        ForeignKey("concept.id", ondelete="SET NULL"), index=True)
+    concept_id: Mapped[int | None] = mapped_column(ForeignKey("concept.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     evidence: Mapped[list[Evidence]] = relationship(
-        back_populates="candidate", passive_deletes=True, order_by="Evidence.id",
+        back_populates="candidate",
+        passive_deletes=True,
+        order_by="Evidence.id",
     )
     concept: Mapped[Concept | None] = relationship()
 
@@ -278,11 +282,12 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Part of every session and remember-me cookie (see get_id): a new value ends them all.
-    session_generation: Mapped[str] = mapped_column(String(32), default=new_session_generation,
-                                                    server_default="0")
+    session_generation: Mapped[str] = mapped_column(String(32), default=new_session_generation, server_default="0")
 
     tokens: Mapped[list[ApiToken]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="user",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
 
     __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"), NEVER_REUSE_IDS)
@@ -357,10 +362,35 @@ _attach_search_index(Term.__table__)
 _register_search_filter()
 
 __all__ = [
-    "CANDIDATE_STATUSES", "CONCEPT_STATUSES", "LANGS", "MAX_DB_INT", "RELATION_KINDS", "ROLES", "TERM_KINDS",
+    "CANDIDATE_STATUSES",
+    "CONCEPT_STATUSES",
+    "LANGS",
+    "MAX_DB_INT",
+    "RELATION_KINDS",
+    "ROLES",
+    "TERM_KINDS",
     "TERM_STATUSES",
-    "ApiToken", "Candidate", "Concept", "ConceptRelation", "Domain", "Evidence", "ImportJob", "ImportJobOutcome",
-    "InternalNote", "Revision", "Source", "StagedConcept", "StagedEvidence", "StagedRevision", "StagedTerm", "Term",
-    "TermNote", "User", "WellKnownAbbreviation",
-    "new_session_generation", "term_match_key", "term_search_keys", "utcnow",
+    "ApiToken",
+    "Candidate",
+    "Concept",
+    "ConceptRelation",
+    "Domain",
+    "Evidence",
+    "ImportJob",
+    "ImportJobOutcome",
+    "InternalNote",
+    "Revision",
+    "Source",
+    "StagedConcept",
+    "StagedEvidence",
+    "StagedRevision",
+    "StagedTerm",
+    "Term",
+    "TermNote",
+    "User",
+    "WellKnownAbbreviation",
+    "new_session_generation",
+    "term_match_key",
+    "term_search_keys",
+    "utcnow",
 ]

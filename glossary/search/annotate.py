@@ -64,10 +64,12 @@ __all__ = [
 
 MAX_ANNOTATE_CHARS = 200_000
 # Fullwidth ASCII (Ｈ, （) as ASCII, lower-cased; dashes, slashes, underscores and blanks as spaces.
-_FOLD_TABLE = str.maketrans({
-    **{chr(code): chr(code - 0xFEE0).lower() for code in range(0xFF01, 0xFF5F)},
-    **{c: " " for c in "-/_\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d\u00a0\t\n\r"},
-})
+_FOLD_TABLE = str.maketrans(
+    {
+        **{chr(code): chr(code - 0xFEE0).lower() for code in range(0xFF01, 0xFF5F)},
+        **{c: " " for c in "-/_\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d\u00a0\t\n\r"},
+    }
+)
 _DASH_TABLE = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d"})
 _LATIN_WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f\u0370-\u03ff]")
 _SHORT_CAPS = re.compile(r"^[A-Z0-9][A-Z0-9\-]{0,5}$")
@@ -110,8 +112,7 @@ class _Automata:
         self.term_ids.append(term_id)
         self.lengths.append(len(pattern))
 
-    def add(self, term_id: int, lang: str, kind: str, text: str, zh_hans: str | None,
-            zh_hant: str | None) -> None:
+    def add(self, term_id: int, lang: str, kind: str, text: str, zh_hans: str | None, zh_hant: str | None) -> None:
         text = fold_common(text)[:_MAX_PATTERN]
         if kind == "abbreviation" and _SHORT_CAPS.match(text):
             self._pattern(self.exact, text.translate(_DASH_TABLE), term_id)
@@ -127,8 +128,11 @@ class _Automata:
 
     def load(self, connection: Any) -> _Automata:
         t = Term.__table__.c
-        stmt = (select(t.id, t.lang, t.kind, t.text, t.zh_hans, t.zh_hant)
-                .where(t.id > self.after_id, t.id <= self.up_to_id).order_by(t.id))
+        stmt = (
+            select(t.id, t.lang, t.kind, t.text, t.zh_hans, t.zh_hant)
+            .where(t.id > self.after_id, t.id <= self.up_to_id)
+            .order_by(t.id)
+        )
         # Per statement: Connection.execution_options() would change the session's connection for good.
         for row in connection.execute(stmt, execution_options={"yield_per": 50_000}):
             self.add(*row)
@@ -157,8 +161,9 @@ class _Automata:
         token = f".{os.getpid()}.{threading.get_ident()}.tmp"
         for suffix, automaton in ((".folded", self.folded), (".exact", self.exact)):
             automaton.save(str(folder / (name + suffix + token)))
-        (folder / (name + ".arrays" + token)).write_bytes(pickle.dumps(
-            (self.after_id, self.up_to_id, self.term_ids.tobytes(), self.lengths.tobytes())))
+        (folder / (name + ".arrays" + token)).write_bytes(
+            pickle.dumps((self.after_id, self.up_to_id, self.term_ids.tobytes(), self.lengths.tobytes()))
+        )
         for suffix in (".folded", ".exact", ".arrays"):  # .arrays last: its presence means complete
             os.replace(folder / (name + suffix + token), folder / (name + suffix))
 
@@ -296,7 +301,8 @@ _STATUS_RANK = {"preferred": 0, "admitted": 1, "deprecated": 2}
 _T = Term.__table__.c
 # Every term of every concept that owns a matched term: the owners and the names in one read.
 _FAMILY = select(_T.id, _T.concept_id, _T.lang, _T.kind, _T.status, _T.text).where(
-    _T.concept_id.in_(select(_T.concept_id).where(_T.id.in_(bindparam("ids", expanding=True))).scalar_subquery()))
+    _T.concept_id.in_(select(_T.concept_id).where(_T.id.in_(bindparam("ids", expanding=True))).scalar_subquery())
+)
 # The spellings of terms whose ids SQLite may have handed on (the newest), to check them.
 _SPELLINGS = select(_T.id, _T.text, _T.zh_hans, _T.zh_hant).where(_T.id.in_(bindparam("ids", expanding=True)))
 _CHUNK = 2000
@@ -305,7 +311,7 @@ _CHUNK = 2000
 def _rows_by_id(session: Session, stmt: Any, term_ids: set[int]) -> dict[int, Any]:
     ordered, rows = sorted(term_ids), {}
     for i in range(0, len(ordered), _CHUNK):
-        rows.update((row.id, row) for row in session.connection().execute(stmt, {"ids": ordered[i:i + _CHUNK]}))
+        rows.update((row.id, row) for row in session.connection().execute(stmt, {"ids": ordered[i : i + _CHUNK]}))
     return rows
 
 
@@ -369,9 +375,18 @@ def annotate_text(session: Session, text: str) -> list[dict[str, Any]]:
     results = []
     for a in found:
         zh, en = names.get((a.concept_id, "zh")), names.get((a.concept_id, "en"))
-        results.append({
-            "start": a.start, "end": a.end, "text": a.text, "lang": a.lang, "term": terms[a.term_id].text,
-            "concept_id": a.concept_id, "zh": zh, "en": en, "translation": zh if a.lang == "en" else en,
-            "url": concept_url(a.concept_id),
-        })
+        results.append(
+            {
+                "start": a.start,
+                "end": a.end,
+                "text": a.text,
+                "lang": a.lang,
+                "term": terms[a.term_id].text,
+                "concept_id": a.concept_id,
+                "zh": zh,
+                "en": en,
+                "translation": zh if a.lang == "en" else en,
+                "url": concept_url(a.concept_id),
+            }
+        )
     return results

@@ -83,8 +83,17 @@ FUZZY_PIECE_LIMIT = 300
 FUZZY_MAX_PIECES = 4
 _SCORES = {"exact": 1.0, "prefix": 0.9, "word_prefix": 0.8, "substring": 0.7}
 # How direct a form is, within one match kind (lower is better), and the field it reports.
-_FORMS = {"zh": (0, "zh"), "zh_hant": (0, "zh"), "en": (0, "en"), "abbr": (0, "abbr"), "abbr_folded": (1, "abbr"),
-          "pinyin": (2, "pinyin"), "initials": (3, "initials"), "words": (0, "en"), "substring": (0, "zh")}
+_FORMS = {
+    "zh": (0, "zh"),
+    "zh_hant": (0, "zh"),
+    "en": (0, "en"),
+    "abbr": (0, "abbr"),
+    "abbr_folded": (1, "abbr"),
+    "pinyin": (2, "pinyin"),
+    "initials": (3, "initials"),
+    "words": (0, "en"),
+    "substring": (0, "zh"),
+}
 _T = Term.__table__.c
 # The key without hyphens and middle dots, spelled as the expression indexes spell it (so they serve it).
 _COMPACT = literal_column(compact_sql("term.key"))
@@ -164,9 +173,13 @@ def _rank(tier: Any, form: str) -> Any:
 
 
 def _form(form: str, tier: Any, *where: ColumnElement[bool], order: Any) -> Any:
-    inner = (select(_T.id.label("term_id"), _T.concept_id, literal(form).label("form"),
-                    _rank(tier, form).label("rank"))
-             .where(*where).order_by(order).limit(FORM_LIMIT).subquery())
+    inner = (
+        select(_T.id.label("term_id"), _T.concept_id, literal(form).label("form"), _rank(tier, form).label("rank"))
+        .where(*where)
+        .order_by(order)
+        .limit(FORM_LIMIT)
+        .subquery()
+    )
     return select(inner)
 
 
@@ -179,31 +192,42 @@ def _ranged(form: str, col: Any, name: str, dialect: str, *where: ColumnElement[
 def _best_per_concept(*forms: Any) -> Any:
     """Each concept once, with its best-ranked match, best first."""
     matches = union_all(*forms).subquery("matches")
-    numbered = select(matches, func.row_number().over(
-        partition_by=matches.c.concept_id, order_by=(matches.c.rank, matches.c.term_id)).label("n")
+    numbered = select(
+        matches,
+        func.row_number()
+        .over(partition_by=matches.c.concept_id, order_by=(matches.c.rank, matches.c.term_id))
+        .label("n"),
     ).subquery("numbered")
-    return (select(numbered.c.concept_id, numbered.c.term_id, numbered.c.form, numbered.c.rank)
-            .where(numbered.c.n == 1).order_by(numbered.c.rank, numbered.c.concept_id))
+    return (
+        select(numbered.c.concept_id, numbered.c.term_id, numbered.c.form, numbered.c.rank)
+        .where(numbered.c.n == 1)
+        .order_by(numbered.c.rank, numbered.c.concept_id)
+    )
 
 
 def _fts_ids(table: str, match: str, limit: int) -> Any:
     """Term ids from an FTS5 table (its rowid is the term id)."""
     return text(f"SELECT rowid FROM {table} WHERE {table} MATCH {match} LIMIT {limit}").columns(
-        column("rowid", Integer))
+        column("rowid", Integer)
+    )
 
 
 # A Chinese substring: a phrase of trigrams; one or two characters (no trigram of their own) are the
 # prefix of trigrams in the vocabulary (the stored keys end in two padding characters for this).
-_ZH_MATCH = ("coalesce((SELECT group_concat('\"' || replace(term, '\"', '\"\"') || '\"', ' OR ') FROM "
-             "(SELECT term FROM term_trigram_vocab WHERE term >= :vocab_lo AND term < :vocab_hi "
-             "LIMIT :vocab_limit)), :zh_phrase)")
+_ZH_MATCH = (
+    "coalesce((SELECT group_concat('\"' || replace(term, '\"', '\"\"') || '\"', ' OR ') FROM "
+    "(SELECT term FROM term_trigram_vocab WHERE term >= :vocab_lo AND term < :vocab_hi "
+    "LIMIT :vocab_limit)), :zh_phrase)"
+)
 
 
 def _word_prefixes(dialect: str) -> list[ColumnElement[bool]]:
     if dialect == "sqlite":
         return [_T.id.in_(_fts_ids("term_words", ":words_match", FORM_LIMIT))]
-    return [or_(_T.key.like(bindparam(f"w{i}_start"), escape="\\"), _T.key.like(bindparam(f"w{i}_inner"), escape="\\"))
-            for i in range(_MAX_WORDS)]
+    return [
+        or_(_T.key.like(bindparam(f"w{i}_start"), escape="\\"), _T.key.like(bindparam(f"w{i}_inner"), escape="\\"))
+        for i in range(_MAX_WORDS)
+    ]
 
 
 @lru_cache(maxsize=8)
@@ -215,8 +239,9 @@ def _statements(dialect: str, words: bool) -> dict[str, Any]:
         _ranged("en", _T.key, "en", dialect, *en_full),
         _form("en", literal(0), *en_full, _T.key.in_(bindparam("en_variants", expanding=True)), order=_T.id),
         _form("abbr", literal(0), _T.kind == "abbreviation", _T.text == bindparam("abbr_text"), order=_T.id),
-        _form("abbr_folded", literal(0), *abbreviation, _T.key.in_(bindparam("abbr_keys", expanding=True)),
-              order=_T.id),
+        _form(
+            "abbr_folded", literal(0), *abbreviation, _T.key.in_(bindparam("abbr_keys", expanding=True)), order=_T.id
+        ),
         # By kind and key (ix_term_kind_key): not a walk through every English name with that prefix.
         _ranged("abbr_folded", _T.key, "ap", dialect, _T.kind == "abbreviation"),
         _ranged("pinyin", _T.pinyin_key, "py", dialect),
@@ -245,23 +270,44 @@ def _paged(best: Any) -> Any:
     """One page of the ranked concepts with the total, each concept's fields and all its terms: the
     one statement a search page needs (no ORM objects)."""
     ranked = best.subquery("ranked")
-    page = (select(ranked, func.count().over().label("total"))
-            .order_by(ranked.c.rank, ranked.c.concept_id)
-            .limit(bindparam("page_limit")).offset(bindparam("page_offset")).subquery("page"))
-    return (select(page.c.concept_id, page.c.term_id.label("matched_id"), page.c.form, page.c.rank, page.c.total,
-                   _C.domain, _C.definition, _C.version, *_PAGE_TERMS)
-            .join(Term.__table__, _T.concept_id == page.c.concept_id)
-            .join(Concept.__table__, _C.id == page.c.concept_id)
-            .order_by(page.c.rank, page.c.concept_id, _T.id)), best
+    page = (
+        select(ranked, func.count().over().label("total"))
+        .order_by(ranked.c.rank, ranked.c.concept_id)
+        .limit(bindparam("page_limit"))
+        .offset(bindparam("page_offset"))
+        .subquery("page")
+    )
+    return (
+        select(
+            page.c.concept_id,
+            page.c.term_id.label("matched_id"),
+            page.c.form,
+            page.c.rank,
+            page.c.total,
+            _C.domain,
+            _C.definition,
+            _C.version,
+            *_PAGE_TERMS,
+        )
+        .join(Term.__table__, _T.concept_id == page.c.concept_id)
+        .join(Concept.__table__, _C.id == page.c.concept_id)
+        .order_by(page.c.rank, page.c.concept_id, _T.id)
+    ), best
 
 
 def _chinese_values(keys: QueryKeys) -> dict[str, Any]:
     compact = keys.zh_compact or keys.zh
     short = len(compact) < 3
-    return {**_prefix_values("zh", keys.zh), **_prefix_values("zc", compact), **_prefix_values("hant", keys.text),
-            "vocab_lo": compact if short else _NOTHING, "vocab_hi": compact + _TOP if short else _NOTHING,
-            "vocab_limit": _SHORT_TRIGRAMS.get(len(compact), 0), "zh_phrase": _fts_phrase(compact),
-            "substring_like": f"%{_like_escape(compact)}%"}
+    return {
+        **_prefix_values("zh", keys.zh),
+        **_prefix_values("zc", compact),
+        **_prefix_values("hant", keys.text),
+        "vocab_lo": compact if short else _NOTHING,
+        "vocab_hi": compact + _TOP if short else _NOTHING,
+        "vocab_limit": _SHORT_TRIGRAMS.get(len(compact), 0),
+        "zh_phrase": _fts_phrase(compact),
+        "substring_like": f"%{_like_escape(compact)}%",
+    }
 
 
 def _words_match(words: tuple[str, ...]) -> str:
@@ -276,9 +322,12 @@ def _words_match(words: tuple[str, ...]) -> str:
 def _latin_values(keys: QueryKeys) -> dict[str, Any]:
     abbr_prefix = keys.abbr if len(keys.abbr) >= 2 else _NOTHING
     values: dict[str, Any] = {
-        "abbr_text": keys.abbr_text or _NOTHING, "abbr_keys": list(keys.abbr_variants) or [_NOTHING],
-        "en_variants": list(keys.en_variants) or [_NOTHING], "ini": keys.initials or _NOTHING,
-        **_prefix_values("en", keys.en or _NOTHING), **_prefix_values("py", keys.pinyin or _NOTHING),
+        "abbr_text": keys.abbr_text or _NOTHING,
+        "abbr_keys": list(keys.abbr_variants) or [_NOTHING],
+        "en_variants": list(keys.en_variants) or [_NOTHING],
+        "ini": keys.initials or _NOTHING,
+        **_prefix_values("en", keys.en or _NOTHING),
+        **_prefix_values("py", keys.pinyin or _NOTHING),
         **_prefix_values("ap", abbr_prefix),
     }
     words = keys.words[:_MAX_WORDS]
@@ -304,8 +353,9 @@ def _page_of_matches(session: Session, keys: QueryKeys, limit: int, offset: int)
         values = _latin_values(keys)
     rows = connection.execute(paged, {**values, "page_limit": limit, "page_offset": offset}).all()
     if not rows:
-        total = connection.execute(select(func.count()).select_from(best.subquery()), values).scalar_one() \
-            if offset else 0
+        total = (
+            connection.execute(select(func.count()).select_from(best.subquery()), values).scalar_one() if offset else 0
+        )
         return [], total
     concepts: dict[int, ConceptRow] = {}
     matches: dict[int, tuple[int, str, int]] = {}
@@ -314,15 +364,19 @@ def _page_of_matches(session: Session, keys: QueryKeys, limit: int, offset: int)
         if concept is None:
             concept = concepts[row.concept_id] = ConceptRow(row.concept_id, row.domain, row.definition, row.version, [])
             matches[row.concept_id] = (row.matched_id, row.form, row.rank)
-        concept.terms.append(TermRow(row.id, row.concept_id, row.lang, row.text, row.kind, row.status,
-                                     row.zh_hant, row.pinyin, row.count))
+        concept.terms.append(
+            TermRow(
+                row.id, row.concept_id, row.lang, row.text, row.kind, row.status, row.zh_hant, row.pinyin, row.count
+            )
+        )
     hits = []
     for concept_id, concept in concepts.items():
         term_id, form, rank = matches[concept_id]
         kind = _kind_of(rank)
         term = next((t for t in concept.terms if t.id == term_id), None)
-        hits.append(Hit(concept=concept, match_kind=kind, matched_term=term, field=_FORMS[form][1],
-                        score=_SCORES[kind]))
+        hits.append(
+            Hit(concept=concept, match_kind=kind, matched_term=term, field=_FORMS[form][1], score=_SCORES[kind])
+        )
     return hits, rows[0].total
 
 
@@ -334,7 +388,7 @@ def _pieces(key: str) -> list[str]:
     """
     count = min(FUZZY_MAX_PIECES, len(key) // 3, max(2, len(key) // 6))
     if count < 2:
-        return [key[i:i + 3] for i in range(max(1, len(key) - 2))][:FUZZY_MAX_PIECES]
+        return [key[i : i + 3] for i in range(max(1, len(key) - 2))][:FUZZY_MAX_PIECES]
     size, extra = divmod(len(key), count)
     pieces, start = [], 0
     for i in range(count):
@@ -349,11 +403,17 @@ def _candidate_statement(dialect: str, pieces: int) -> Any:
     columns = (_T.id, _T.concept_id, _T.status, _T.count, _T.key)
     en_full = (_T.lang == "en", _T.kind != "abbreviation")
     if dialect == "sqlite":
-        ids = " UNION ALL ".join(f"SELECT * FROM (SELECT rowid FROM term_trigram WHERE term_trigram MATCH :p{i} "
-                                 f"LIMIT {FUZZY_PIECE_LIMIT})" for i in range(pieces))
+        ids = " UNION ALL ".join(
+            f"SELECT * FROM (SELECT rowid FROM term_trigram WHERE term_trigram MATCH :p{i} LIMIT {FUZZY_PIECE_LIMIT})"
+            for i in range(pieces)
+        )
         return select(*columns).where(_T.id.in_(text(ids).columns(column("rowid", Integer))), *en_full)
-    return union_all(*(select(*columns).where(*en_full, _T.key.like(bindparam(f"p{i}"), escape="\\"))
-                       .limit(FUZZY_PIECE_LIMIT) for i in range(pieces)))
+    return union_all(
+        *(
+            select(*columns).where(*en_full, _T.key.like(bindparam(f"p{i}"), escape="\\")).limit(FUZZY_PIECE_LIMIT)
+            for i in range(pieces)
+        )
+    )
 
 
 def fuzzy_candidates(session: Session, key: str) -> list[Any]:
@@ -397,7 +457,7 @@ def _fuzzy_matches(session: Session, keys: QueryKeys) -> list[_Ranked]:
 
 def _fuzzy_page(session: Session, keys: QueryKeys, limit: int, offset: int) -> tuple[list[Hit], int]:
     ranked = _fuzzy_matches(session, keys)
-    page = ranked[offset:offset + limit]
+    page = ranked[offset : offset + limit]
     concepts = load_concept_rows(session, [m.concept_id for m in page])
     hits = []
     for m in page:
@@ -408,8 +468,9 @@ def _fuzzy_page(session: Session, keys: QueryKeys, limit: int, offset: int) -> t
     return hits, len(ranked)
 
 
-def search_concepts(session: Session, query: str, *, lang: str | None = None, limit: int = 20,
-                    offset: int = 0) -> SearchPage:
+def search_concepts(
+    session: Session, query: str, *, lang: str | None = None, limit: int = 20, offset: int = 0
+) -> SearchPage:
     """Concepts matching ``query`` in any script or form, best first, one page of them."""
     from .in_query import terms_in_query
 

@@ -16,14 +16,31 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..models import TERM_STATUSES, Concept, Term
 
-__all__ = ["ConceptRow", "TermRow", "concept_document", "concept_url", "concepts_in_order", "load_concept_documents",
-           "load_concept_rows", "preferred_term"]
+__all__ = [
+    "ConceptRow",
+    "TermRow",
+    "concept_document",
+    "concept_url",
+    "concepts_in_order",
+    "load_concept_documents",
+    "load_concept_rows",
+    "preferred_term",
+]
 
 _STATUS_ORDER = {s: i for i, s in enumerate(TERM_STATUSES)}
 _KIND_ORDER = {"full": 0, "variant": 1, "abbreviation": 2}
 # Enough to turn ids into documents without loading ORM objects.
-_TERM_COLUMNS = (Term.id, Term.concept_id, Term.lang, Term.text, Term.kind, Term.status,
-                 Term.zh_hant, Term.pinyin, Term.count)
+_TERM_COLUMNS = (
+    Term.id,
+    Term.concept_id,
+    Term.lang,
+    Term.text,
+    Term.kind,
+    Term.status,
+    Term.zh_hant,
+    Term.pinyin,
+    Term.count,
+)
 
 
 @dataclass(frozen=True)
@@ -68,14 +85,28 @@ def load_concept_rows(session: Session, concept_ids: Iterable[int]) -> dict[int,
     for i in range(0, len(ids), 5000):
         rows = session.connection().execute(
             select(c.id.label("cid"), c.domain, c.definition, c.version, *columns)
-            .outerjoin(Term.__table__, t.concept_id == c.id).where(c.id.in_(ids[i:i + 5000])).order_by(t.id))
+            .outerjoin(Term.__table__, t.concept_id == c.id)
+            .where(c.id.in_(ids[i : i + 5000]))
+            .order_by(t.id)
+        )
         for row in rows:
             concept = concepts.get(row.cid)
             if concept is None:
                 concept = concepts[row.cid] = ConceptRow(row.cid, row.domain, row.definition, row.version)
             if row.id is not None:
-                concept.terms.append(TermRow(row.id, row.concept_id, row.lang, row.text, row.kind, row.status,
-                                             row.zh_hant, row.pinyin, row.count))
+                concept.terms.append(
+                    TermRow(
+                        row.id,
+                        row.concept_id,
+                        row.lang,
+                        row.text,
+                        row.kind,
+                        row.status,
+                        row.zh_hant,
+                        row.pinyin,
+                        row.count,
+                    )
+                )
     return concepts
 
 
@@ -126,7 +157,10 @@ def concepts_in_order(session: Session, concept_ids: Sequence[int]) -> list[Conc
     if not concept_ids:
         return []
     # One query with a join: a page is small, and one round trip beats selectinload's two.
-    rows = session.scalars(select(Concept).where(Concept.id.in_(list(concept_ids)))
-                           .options(joinedload(Concept.terms))).unique().all()
+    rows = (
+        session.scalars(select(Concept).where(Concept.id.in_(list(concept_ids))).options(joinedload(Concept.terms)))
+        .unique()
+        .all()
+    )
     by_id = {c.id: c for c in rows}
     return [by_id[i] for i in concept_ids if i in by_id]

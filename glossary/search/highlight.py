@@ -66,19 +66,30 @@ def result_views(hits: list[Hit], query: str, script: str = "zh-Hans") -> list[R
         zh_text, other = (doc["zh_hant"], doc["zh"]) if traditional else (doc["zh"], doc["zh_hant"])
         field = hit.field
         zh = mark(zh_text, keys.zh, _zh_fold) if field == "zh" else _whole(zh_text, False)
-        en_needle = fold_for_matching(keys.text) if hit.match_kind != "word_prefix" else \
-            (keys.words[0] if keys.words else "")
-        en = mark(doc["en"], en_needle) if field == "en" and hit.match_kind != "fuzzy" else \
-            _whole(doc["en"], field == "en")
-        abbreviations = [_whole(a, field == "abbr" and hit.matched_term is not None and a == hit.matched_term.text)
-                         for a in doc["abbreviations"]]
+        en_needle = (
+            fold_for_matching(keys.text) if hit.match_kind != "word_prefix" else (keys.words[0] if keys.words else "")
+        )
+        en = (
+            mark(doc["en"], en_needle)
+            if field == "en" and hit.match_kind != "fuzzy"
+            else _whole(doc["en"], field == "en")
+        )
+        abbreviations = [
+            _whole(a, field == "abbr" and hit.matched_term is not None and a == hit.matched_term.text)
+            for a in doc["abbreviations"]
+        ]
         matched = hit.matched_term.text if hit.matched_term is not None else None
         shown = {doc["zh"], doc["zh_hant"], doc["en"], *doc["abbreviations"]}
-        views.append(ResultView(
-            concept=doc, match_kind=hit.match_kind, zh=zh,
-            other_script=_whole(other, False) if other != zh_text else [],
-            pinyin=_whole(doc["pinyin"], field in ("pinyin", "initials")),
-            en=en, abbreviations=abbreviations,
-            matched_elsewhere=matched if matched and matched not in shown else None,
-        ))
+        views.append(
+            ResultView(
+                concept=doc,
+                match_kind=hit.match_kind,
+                zh=zh,
+                other_script=_whole(other, False) if other != zh_text else [],
+                pinyin=_whole(doc["pinyin"], field in ("pinyin", "initials")),
+                en=en,
+                abbreviations=abbreviations,
+                matched_elsewhere=matched if matched and matched not in shown else None,
+            )
+        )
     return views

@@ -40,12 +40,16 @@ def expand_abbreviation(session: Session, abbr: str) -> dict[str, Any]:
     Raises ``NotFound`` when the glossary does not know it.
     """
     written = fold_common(abbr)
-    rows = session.execute(select(Term.concept_id, Term.text, Term.count).where(
-        Term.kind == "abbreviation", Term.text == written)).all()
+    rows = session.execute(
+        select(Term.concept_id, Term.text, Term.count).where(Term.kind == "abbreviation", Term.text == written)
+    ).all()
     case_sensitive = bool(rows)
     if not rows and abbr_key(written):
-        rows = session.execute(select(Term.concept_id, Term.text, Term.count).where(
-            Term.lang == "en", Term.key == abbr_key(written), Term.kind == "abbreviation")).all()
+        rows = session.execute(
+            select(Term.concept_id, Term.text, Term.count).where(
+                Term.lang == "en", Term.key == abbr_key(written), Term.kind == "abbreviation"
+            )
+        ).all()
     if not rows:
         raise NotFound(f"The glossary has no abbreviation {written!r}.")
     seen: dict[int, int] = defaultdict(int)
@@ -56,14 +60,15 @@ def expand_abbreviation(session: Session, abbr: str) -> dict[str, Any]:
     for concept_id, count in sorted(seen.items(), key=lambda item: (-item[1], item[0])):
         document = documents[concept_id]
         full = [t for t in document["terms"] if t["kind"] != "abbreviation"]
-        expansions.append({
-            "en": [t["text"] for t in full if t["lang"] == "en"],
-            "zh": [t["text"] for t in full if t["lang"] == "zh"],
-            "count": count,
-            "concept": document,
-        })
-    return {"abbreviation": written, "case_sensitive": case_sensitive, "results": expansions,
-            "total": len(expansions)}
+        expansions.append(
+            {
+                "en": [t["text"] for t in full if t["lang"] == "en"],
+                "zh": [t["text"] for t in full if t["lang"] == "zh"],
+                "count": count,
+                "concept": document,
+            }
+        )
+    return {"abbreviation": written, "case_sensitive": case_sensitive, "results": expansions, "total": len(expansions)}
 
 
 def _keys_for(term: str) -> list[tuple[str, str]]:
@@ -76,14 +81,16 @@ def _keys_for(term: str) -> list[tuple[str, str]]:
 @lru_cache(maxsize=4)
 def _batch_statement(dialect: str) -> Any:
     """Every term whose (lang, key) is among the batch's: one statement, two array parameters."""
+
     def among(name: str) -> Any:
         if dialect == "sqlite":
             return _T.key.in_(select(literal_column("value")).select_from(func.json_each(bindparam(name))))
         return _T.key == any_(bindparam(name, type_=ARRAY(String)))
 
     # A UNION ALL, not an OR: each half is a probe of ix_term_lang_key per key.
-    return union_all(*(select(_T.lang, _T.key, _T.concept_id, _T.count).where(_T.lang == lang, among(lang))
-                       for lang in ("zh", "en")))
+    return union_all(
+        *(select(_T.lang, _T.key, _T.concept_id, _T.count).where(_T.lang == lang, among(lang)) for lang in ("zh", "en"))
+    )
 
 
 def _fuzzy_concepts(session: Session, term: str) -> dict[int, int]:
@@ -133,8 +140,11 @@ def lookup_terms(session: Session, terms: Sequence[str], *, fuzzy: bool = False)
     documents = load_concept_documents(session, {cid for ids, _, _ in answers for cid in ids})
     results = []
     for term, (ids, total, typo) in zip(terms, answers, strict=True):
-        answer: dict[str, Any] = {"term": term, "concepts": [documents[i] for i in ids if i in documents],
-                                  "total": total}
+        answer: dict[str, Any] = {
+            "term": term,
+            "concepts": [documents[i] for i in ids if i in documents],
+            "total": total,
+        }
         if fuzzy:
             answer["fuzzy"] = typo
         results.append(answer)

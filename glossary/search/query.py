@@ -15,8 +15,15 @@ from dataclasses import dataclass, field
 from ..text import looks_like_abbreviation
 from ..textkeys import abbr_key, english_key, fold_common, has_cjk, zh_key
 
-__all__ = ["LANG_FILTERS", "MAX_QUERY_LENGTH", "QueryKeys", "compact_zh", "greek_variants", "parse_query",
-           "toneless_pinyin"]
+__all__ = [
+    "LANG_FILTERS",
+    "MAX_QUERY_LENGTH",
+    "QueryKeys",
+    "compact_zh",
+    "greek_variants",
+    "parse_query",
+    "toneless_pinyin",
+]
 
 MAX_QUERY_LENGTH = 200
 LANG_FILTERS = ("zh", "en", "pinyin", "abbr")
@@ -27,15 +34,34 @@ _PINYIN_RE = re.compile(r"^[a-zv]+$")
 _WORD_RE = re.compile(r"[^\W_]+")
 # Greek letters as biomedical names spell them out: IL-1β, interleukin-1 beta, NF-kappaB.
 _GREEK_NAMES = {
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ", "eta": "η",
-    "theta": "θ", "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ",
-    "omicron": "ο", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "upsilon": "υ", "phi": "φ",
-    "chi": "χ", "psi": "ψ", "omega": "ω",
+    "alpha": "α",
+    "beta": "β",
+    "gamma": "γ",
+    "delta": "δ",
+    "epsilon": "ε",
+    "zeta": "ζ",
+    "eta": "η",
+    "theta": "θ",
+    "iota": "ι",
+    "kappa": "κ",
+    "lambda": "λ",
+    "mu": "μ",
+    "nu": "ν",
+    "xi": "ξ",
+    "omicron": "ο",
+    "pi": "π",
+    "rho": "ρ",
+    "sigma": "σ",
+    "tau": "τ",
+    "upsilon": "υ",
+    "phi": "φ",
+    "chi": "χ",
+    "psi": "ψ",
+    "omega": "ω",
 }
 _GREEK_LETTERS = {letter: name for name, letter in _GREEK_NAMES.items()}
 # A spelled-out name standing alone, or glued to one letter (kappaB), never inside a word (betaine, alphabet).
-_GREEK_NAME_RE = re.compile(
-    r"(?<![a-z])(" + "|".join(sorted(_GREEK_NAMES, key=len, reverse=True)) + r")(?![a-z]{2})")
+_GREEK_NAME_RE = re.compile(r"(?<![a-z])(" + "|".join(sorted(_GREEK_NAMES, key=len, reverse=True)) + r")(?![a-z]{2})")
 _GREEK_LETTER_RE = re.compile("[" + "".join(_GREEK_LETTERS) + "]")
 # What Chinese terms put between their parts and a reader leaves out: 肠-脑轴, 5-羟色胺, 下丘脑·垂体.
 _ZH_SEPARATORS_RE = re.compile("[-·・‧ ]")
@@ -70,8 +96,9 @@ def _names_to_letters(text: str) -> str:
 
 
 def _letters_to_names(text: str, spaced: bool) -> str:
-    named = _GREEK_LETTER_RE.sub(lambda m: f" {_GREEK_LETTERS[m.group()]} " if spaced else _GREEK_LETTERS[m.group()],
-                                text)
+    named = _GREEK_LETTER_RE.sub(
+        lambda m: f" {_GREEK_LETTERS[m.group()]} " if spaced else _GREEK_LETTERS[m.group()], text
+    )
     return re.sub(" +", " ", named).strip()
 
 

@@ -57,8 +57,7 @@ def _count_commit(_session: Session) -> None:
 def _current(session: Session, engine: Engine) -> _Entries:
     """The entries for this engine, after reading the stamp if it may have moved."""
     entries = _CACHES.get(engine)
-    if entries is not None and entries.checked[1] == _COMMITS[0] \
-            and time.monotonic() - entries.checked[0] < STAMP_TTL:
+    if entries is not None and entries.checked[1] == _COMMITS[0] and time.monotonic() - entries.checked[0] < STAMP_TTL:
         return entries
     commits = _COMMITS[0]
     stamp = glossary_stamp(session)

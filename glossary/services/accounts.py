@@ -113,13 +113,16 @@ def parse_lifetime(text: str | None) -> timedelta | None:
     return lifetime
 
 
-def create_token(session: Session, user: User, name: str,
-                 expires_in: timedelta | None = None) -> tuple[str, ApiToken]:
+def create_token(session: Session, user: User, name: str, expires_in: timedelta | None = None) -> tuple[str, ApiToken]:
     """Make a token; the plain text is returned once and never stored."""
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=(name or "token").strip()[:80],
-                     token_hash=hash_token(plain), prefix=plain[:10],
-                     expires_at=utcnow() + expires_in if expires_in else None)
+    token = ApiToken(
+        user_id=user.id,
+        name=(name or "token").strip()[:80],
+        token_hash=hash_token(plain),
+        prefix=plain[:10],
+        expires_at=utcnow() + expires_in if expires_in else None,
+    )
     session.add(token)
     session.flush()
     return plain, token
@@ -133,8 +136,11 @@ def authenticate_token(session: Session, plain: str) -> User:
     if token.revoked_at is not None:
         raise Unauthorized("The API token was revoked; ask an admin for a new one.", invalid_token=True)
     if token.expires_at is not None and token.expires_at <= utcnow():
-        raise Unauthorized(f"The API token expired on {token.expires_at:%Y-%m-%d %H:%M} UTC; "
-                           "ask an admin for a new one.", code="token_expired", invalid_token=True)
+        raise Unauthorized(
+            f"The API token expired on {token.expires_at:%Y-%m-%d %H:%M} UTC; ask an admin for a new one.",
+            code="token_expired",
+            invalid_token=True,
+        )
     if not token.user.active:
         raise Unauthorized("The API token's user is deactivated.", invalid_token=True)
     token.last_used_at = utcnow()

@@ -34,18 +34,19 @@ def get_candidate(session: Session, candidate_id: int) -> Candidate:
     return candidate
 
 
-def list_candidates(session: Session, status: str = "new", source_id: int | None = None,
-                    limit: int = 50, offset: int = 0) -> tuple[list[Candidate], int]:
+def list_candidates(
+    session: Session, status: str = "new", source_id: int | None = None, limit: int = 50, offset: int = 0
+) -> tuple[list[Candidate], int]:
     """Candidates by confidence then frequency, with the total for paging."""
     stmt = select(Candidate).where(Candidate.status == status)
     if source_id is not None:
-        stmt = stmt.where(Candidate.id.in_(
-            select(Evidence.candidate_id).where(Evidence.source_id == source_id)))
+        stmt = stmt.where(Candidate.id.in_(select(Evidence.candidate_id).where(Evidence.source_id == source_id)))
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.scalars(
         stmt.options(selectinload(Candidate.evidence).selectinload(Evidence.source))
         .order_by(Candidate.confidence.desc(), Candidate.count.desc(), Candidate.id)
-        .limit(limit).offset(offset)
+        .limit(limit)
+        .offset(offset)
     ).all()
     return list(rows), total
 
@@ -124,8 +125,7 @@ def _exact_duplicate(session: Session, proposal: dict[str, str]) -> Concept | No
 
 def _require_new(candidate: Candidate) -> None:
     if candidate.status not in REVIEWABLE:
-        raise Conflict(f"This candidate was already {candidate.status}.",
-                       details={"status": candidate.status})
+        raise Conflict(f"This candidate was already {candidate.status}.", details={"status": candidate.status})
 
 
 def _link_evidence(candidate: Candidate, concept: Concept) -> None:
@@ -133,8 +133,9 @@ def _link_evidence(candidate: Candidate, concept: Concept) -> None:
         evidence.concept_id = concept.id
 
 
-def approve_candidate(session: Session, candidate_id: int, actor: User | None,
-                      edits: dict[str, Any] | None = None) -> Concept:
+def approve_candidate(
+    session: Session, candidate_id: int, actor: User | None, edits: dict[str, Any] | None = None
+) -> Concept:
     """Make the candidate a concept (or add it to its exact duplicate); ``edits`` override its text."""
     candidate = get_candidate(session, candidate_id)
     _require_new(candidate)
@@ -161,8 +162,11 @@ def _term_key(lang: str, kind: str, text: str) -> tuple[str, bool, str]:
 
 def _why_not_by_default(option: dict[str, Any], terms: list[dict[str, Any]]) -> str | None:
     """Why adding this term would be a mistake more often than not: a phrase around a term, a plural."""
-    same = [t for t in terms if t["lang"] == option["lang"] and (t["kind"] == "abbreviation")
-            == (option["kind"] == "abbreviation")]
+    same = [
+        t
+        for t in terms
+        if t["lang"] == option["lang"] and (t["kind"] == "abbreviation") == (option["kind"] == "abbreviation")
+    ]
     if option["lang"] == "zh":
         key = zh_key(option["text"])
         inside = next((t["text"] for t in same if zh_key(t["text"]) in key), None)
@@ -181,8 +185,9 @@ def _why_not_by_default(option: dict[str, Any], terms: list[dict[str, Any]]) -> 
     return None
 
 
-def plan_merge(session: Session, candidate_id: int, concept_id: int,
-               edits: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def plan_merge(
+    session: Session, candidate_id: int, concept_id: int, edits: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """What merging would do, term by term, before it does it.
 
     Each option: ``id``, ``lang``, ``kind``, ``text`` (``zh_hant``), ``present`` (the concept has it:
@@ -221,9 +226,15 @@ def plan_merge(session: Session, candidate_id: int, concept_id: int,
     return options
 
 
-def merge_candidate(session: Session, candidate_id: int, concept_id: int, actor: User | None,
-                    edits: dict[str, Any] | None = None, expected_version: int | None = None,
-                    chosen: list[str] | None = None) -> Concept:
+def merge_candidate(
+    session: Session,
+    candidate_id: int,
+    concept_id: int,
+    actor: User | None,
+    edits: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+    chosen: list[str] | None = None,
+) -> Concept:
     """Add the terms chosen from ``plan_merge`` (its defaults when ``chosen`` is None) to the concept.
 
     Terms the concept has are counted again; the concept's preferred terms stay preferred.
@@ -237,8 +248,7 @@ def merge_candidate(session: Session, candidate_id: int, concept_id: int, actor:
         chosen = [option["id"] for option in options if option["add"]]
     unknown = [c for c in chosen if c not in by_id or by_id[c]["present"]]
     if unknown:
-        raise ValidationFailed(f"{unknown[0]!r} is not one of the terms this merge can add.",
-                               details={"field": "add"})
+        raise ValidationFailed(f"{unknown[0]!r} is not one of the terms this merge can add.", details={"field": "add"})
     terms = concept_snapshot(concept)["terms"]
     for option in options:
         if option["present"]:
@@ -253,8 +263,10 @@ def merge_candidate(session: Session, candidate_id: int, concept_id: int, actor:
         if option.get("zh_hant"):
             new["zh_hant"] = option["zh_hant"]
         is_abbr = new["kind"] == "abbreviation"
-        has_preferred = any(t["lang"] == new["lang"] and (t["kind"] == "abbreviation") == is_abbr
-                            and t["status"] == "preferred" for t in terms)
+        has_preferred = any(
+            t["lang"] == new["lang"] and (t["kind"] == "abbreviation") == is_abbr and t["status"] == "preferred"
+            for t in terms
+        )
         if has_preferred:
             new.update(status="admitted", kind="abbreviation" if is_abbr else "variant")
         terms.append(new)
@@ -278,8 +290,10 @@ def restore_candidate(session: Session, candidate_id: int, actor: User | None) -
     """Put a rejected candidate back in the queue; re-mining then counts it again instead of skipping it."""
     candidate = get_candidate(session, candidate_id)
     if candidate.status != "rejected":
-        raise Conflict(f"Only a rejected candidate can be restored; this one is {candidate.status}.",
-                       details={"status": candidate.status})
+        raise Conflict(
+            f"Only a rejected candidate can be restored; this one is {candidate.status}.",
+            details={"status": candidate.status},
+        )
     return _move(session, candidate, "new", action="restore", actor=actor)
 
 
@@ -289,8 +303,9 @@ def _move(session: Session, candidate: Candidate, status: str, *, action: str, a
     before = {**proposal, "status": candidate.status}
     candidate.status = status
     session.flush()
-    record_revision(session, concept_id=None, actor=actor, action=action, before=before,
-                    after={**proposal, "status": status})
+    record_revision(
+        session, concept_id=None, actor=actor, action=action, before=before, after={**proposal, "status": status}
+    )
     return candidate
 
 

@@ -54,8 +54,7 @@ def concept_snapshot(concept: Concept) -> dict[str, Any]:
 
 
 def _term_snapshot(term: Term) -> dict[str, Any]:
-    data = {"lang": term.lang, "text": term.text, "kind": term.kind, "status": term.status,
-            "count": term.count or 0}
+    data = {"lang": term.lang, "text": term.text, "kind": term.kind, "status": term.status, "count": term.count or 0}
     # Only a curated form: a conversion is derived again from the text. (An import plan's terms have none.)
     curated = term.zh_hant_curated if isinstance(term, Term) else None
     if curated:
@@ -111,15 +110,18 @@ def validate_terms(raw_terms: Any) -> list[dict[str, Any]]:
         if kind not in TERM_KINDS:
             raise ValidationFailed(f"{where}.kind must be one of {', '.join(TERM_KINDS)}.", details={"field": where})
         if status not in TERM_STATUSES:
-            raise ValidationFailed(f"{where}.status must be one of {', '.join(TERM_STATUSES)}.",
-                                   details={"field": where})
+            raise ValidationFailed(
+                f"{where}.status must be one of {', '.join(TERM_STATUSES)}.", details={"field": where}
+            )
         if lang == "zh" and not has_cjk(text):
-            raise ValidationFailed(f"{where}: a Chinese term must contain Chinese characters.",
-                                   details={"field": where})
+            raise ValidationFailed(
+                f"{where}: a Chinese term must contain Chinese characters.", details={"field": where}
+            )
         count = raw.get("count") or 0
         if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= MAX_COUNT:
-            raise ValidationFailed(f"{where}.count must be a whole number from 0 to {MAX_COUNT}.",
-                                   details={"field": where})
+            raise ValidationFailed(
+                f"{where}.count must be a whole number from 0 to {MAX_COUNT}.", details={"field": where}
+            )
         identity = (lang, kind, text)
         if identity in seen:
             continue
@@ -139,8 +141,9 @@ def _curated_hant(value: Any, lang: str, text: str, where: str) -> str | None:
         return None
     hant = drop_zero_width(hant).strip()
     if lang != "zh":
-        raise ValidationFailed(f"{where}.zh_hant: only a Chinese term has a traditional form.",
-                               details={"field": where})
+        raise ValidationFailed(
+            f"{where}.zh_hant: only a Chinese term has a traditional form.", details={"field": where}
+        )
     if not has_cjk(hant) or CONTROL_RE.search(hant) or "\n" in hant or "\t" in hant:
         raise ValidationFailed(f"{where}.zh_hant must be Chinese text on one line.", details={"field": where})
     _refuse_bidi_controls(hant, where)
@@ -178,8 +181,14 @@ def find_duplicate(session: Session, terms: list[dict[str, Any]]) -> tuple[int, 
     found = session.execute(
         select(zh.concept_id, zh.text, en.text)
         .join(en, en.concept_id == zh.concept_id)
-        .where(zh.lang == "zh", zh.kind != "abbreviation", zh.key.in_(zh_keys),
-               en.lang == "en", en.kind != "abbreviation", en.key.in_(en_keys))
+        .where(
+            zh.lang == "zh",
+            zh.kind != "abbreviation",
+            zh.key.in_(zh_keys),
+            en.lang == "en",
+            en.kind != "abbreviation",
+            en.key.in_(en_keys),
+        )
         .order_by(zh.concept_id, zh.id, en.id)
         .limit(1)
     ).first()
@@ -208,8 +217,7 @@ def _apply_fields(concept: Concept, data: dict[str, Any]) -> None:
     if "status" in data:
         status = data["status"]
         if status not in CONCEPT_STATUSES:
-            raise ValidationFailed(f"status must be one of {', '.join(CONCEPT_STATUSES)}.",
-                                   details={"field": "status"})
+            raise ValidationFailed(f"status must be one of {', '.join(CONCEPT_STATUSES)}.", details={"field": "status"})
         concept.status = status
 
 
@@ -236,8 +244,7 @@ def _replace_terms(concept: Concept, terms: list[dict[str, Any]]) -> None:
             term.zh_hant = data.get("zh_hant")  # None: converted again from the text
 
 
-def create_concept(session: Session, data: dict[str, Any], actor: User | None,
-                   action: str = "create") -> Concept:
+def create_concept(session: Session, data: dict[str, Any], actor: User | None, action: str = "create") -> Concept:
     """Create a concept with its terms and record the revision.
 
     Refused with ``Duplicate`` when an existing concept has one of its Chinese and
@@ -257,8 +264,9 @@ def create_concept(session: Session, data: dict[str, Any], actor: User | None,
     concept.terms = [term_row(t) for t in terms]
     session.add(concept)
     session.flush()
-    record_revision(session, concept_id=concept.id, actor=actor, action=action,
-                    before=None, after=concept_snapshot(concept))
+    record_revision(
+        session, concept_id=concept.id, actor=actor, action=action, before=None, after=concept_snapshot(concept)
+    )
     return concept
 
 
@@ -271,8 +279,7 @@ def get_concept(session: Session, concept_id: int) -> Concept:
 
 def _check_version(concept: Concept, expected_version: Any, attempted: dict[str, Any]) -> None:
     if expected_version is None:
-        raise ValidationFailed("The concept's version is required to save an edit.",
-                               details={"field": "version"})
+        raise ValidationFailed("The concept's version is required to save an edit.", details={"field": "version"})
     if not isinstance(expected_version, int) or isinstance(expected_version, bool):
         raise ValidationFailed("version must be a whole number.", details={"field": "version"})
     if expected_version != concept.version:
@@ -283,8 +290,14 @@ def _check_version(concept: Concept, expected_version: Any, attempted: dict[str,
         )
 
 
-def update_concept(session: Session, concept_id: int, data: dict[str, Any], actor: User | None,
-                   expected_version: Any, action: str = "update") -> Concept:
+def update_concept(
+    session: Session,
+    concept_id: int,
+    data: dict[str, Any],
+    actor: User | None,
+    expected_version: Any,
+    action: str = "update",
+) -> Concept:
     """Apply an edit if ``expected_version`` is still current; else raise ``Conflict``."""
     if not isinstance(data, dict):
         raise ValidationFailed("The changes must be an object.")
@@ -297,8 +310,9 @@ def update_concept(session: Session, concept_id: int, data: dict[str, Any], acto
         _replace_terms(concept, validate_terms(data["terms"]))
     concept.updated_at = utcnow()  # always touch the row so the version moves on
     _flush_or_conflict(session, concept, data)
-    record_revision(session, concept_id=concept.id, actor=actor, action=action,
-                    before=before, after=concept_snapshot(concept))
+    record_revision(
+        session, concept_id=concept.id, actor=actor, action=action, before=before, after=concept_snapshot(concept)
+    )
     return concept
 
 
@@ -315,8 +329,7 @@ def _flush_or_conflict(session: Session, concept: Concept, attempted: dict[str, 
         ) from exc
 
 
-def delete_concept(session: Session, concept_id: int, actor: User | None,
-                   expected_version: Any = None) -> None:
+def delete_concept(session: Session, concept_id: int, actor: User | None, expected_version: Any = None) -> None:
     """Delete a concept and its terms; the history keeps its last state."""
     concept = get_concept(session, concept_id)
     if expected_version is not None:
@@ -326,8 +339,7 @@ def delete_concept(session: Session, concept_id: int, actor: User | None,
     before["evidence_ids"] = [e.id for e in concept.evidence]
     session.delete(concept)
     session.flush()
-    record_revision(session, concept_id=concept_id, actor=actor, action="delete",
-                    before=before, after=None)
+    record_revision(session, concept_id=concept_id, actor=actor, action="delete", before=before, after=None)
 
 
 def _revertible(session: Session, revision_id: int) -> Revision:
@@ -337,22 +349,32 @@ def _revertible(session: Session, revision_id: int) -> Revision:
         raise NotFound(f"No revision has id {revision_id}.")
     # A role change, a rejection, a mining run…: no concept, and no concept snapshots to go back to.
     snapshots = [snapshot for snapshot in (revision.before, revision.after) if snapshot is not None]
-    of_a_concept = revision.concept_id is not None and bool(snapshots) and all(
-        isinstance(snapshot, dict) and isinstance(snapshot.get("terms"), list) for snapshot in snapshots)
+    of_a_concept = (
+        revision.concept_id is not None
+        and bool(snapshots)
+        and all(isinstance(snapshot, dict) and isinstance(snapshot.get("terms"), list) for snapshot in snapshots)
+    )
     if not of_a_concept:
         raise ServiceError(
             f"Revision {revision_id} ({revision.action}) is not a change to a concept; only changes to "
-            "concepts can be reverted.", code="not_revertible", details={"action": revision.action})
+            "concepts can be reverted.",
+            code="not_revertible",
+            details={"action": revision.action},
+        )
     # A JSON null is not an SQL NULL on every back end, so creations are picked out here.
-    later = session.scalars(select(Revision).where(
-        Revision.concept_id == revision.concept_id, Revision.id > revision.id, Revision.action != "revert"))
+    later = session.scalars(
+        select(Revision).where(
+            Revision.concept_id == revision.concept_id, Revision.id > revision.id, Revision.action != "revert"
+        )
+    )
     later_creation = next((newer.id for newer in later if newer.before is None), None)
     if later_creation is not None:
         # Before ids were AUTOINCREMENT, SQLite could give a deleted concept's id to a new one.
         raise Conflict(
             f"Id {revision.concept_id} was given to another concept after revision {revision_id} "
             f"(revision {later_creation}); reverting it would change that concept, so nothing was done.",
-            details={"concept_id": revision.concept_id})
+            details={"concept_id": revision.concept_id},
+        )
     return revision
 
 
@@ -381,12 +403,18 @@ def revert_revision(session: Session, revision_id: int, actor: User | None) -> C
         session.flush()
         evidence_ids = target.get("evidence_ids") or []
         if evidence_ids:
-            session.execute(update(Evidence).where(Evidence.id.in_(evidence_ids), Evidence.concept_id.is_(None))
-                            .values(concept_id=restored.id))
-        record_revision(session, concept_id=restored.id, actor=actor, action="revert",
-                        before=None, after=concept_snapshot(restored))
+            session.execute(
+                update(Evidence)
+                .where(Evidence.id.in_(evidence_ids), Evidence.concept_id.is_(None))
+                .values(concept_id=restored.id)
+            )
+        record_revision(
+            session, concept_id=restored.id, actor=actor, action="revert", before=None, after=concept_snapshot(restored)
+        )
         return restored
     if revision.after is None:  # "restore" of a deletion, but the concept is live again
-        raise Conflict(f"Concept {concept.id} is not deleted, so there is nothing to restore; "
-                       "undo a later change of it instead.", details={"concept_id": concept.id})
+        raise Conflict(
+            f"Concept {concept.id} is not deleted, so there is nothing to restore; undo a later change of it instead.",
+            details={"concept_id": concept.id},
+        )
     return update_concept(session, concept.id, fields, actor, concept.version, action="revert")

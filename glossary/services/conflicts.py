@@ -37,8 +37,9 @@ def snapshot_at(session: Session, concept_id: int, version: int | None) -> dict[
     return None
 
 
-def rebase_edit(base: dict[str, Any] | None, theirs: dict[str, Any],
-                yours: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+def rebase_edit(
+    base: dict[str, Any] | None, theirs: dict[str, Any], yours: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
     """Yours applied to theirs, relative to ``base``; returns the merged edit and what both changed."""
     if base is None:  # the opened version is not in the history: offer yours as typed
         return yours, []

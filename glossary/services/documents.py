@@ -82,8 +82,7 @@ def _source_of(session: Session, document: DocumentText) -> Source | None:
     return session.scalar(select(Source).where(Source.sha256 == document.sha256))
 
 
-def mine_uploads(session: Session, files: list[tuple[str, bytes]],
-                 actor: User | None = None) -> list[UploadResult]:
+def mine_uploads(session: Session, files: list[tuple[str, bytes]], actor: User | None = None) -> list[UploadResult]:
     """Mine uploaded ``(filename, bytes)``: one result per file, in the order given."""
     if not files:
         raise ValidationFailed("Choose at least one file to upload (PDF, .docx, .md, .html or .txt).")
@@ -105,7 +104,9 @@ def mine_uploads(session: Session, files: list[tuple[str, bytes]],
             message = f"{document.name}: already mined; {summary.waiting} of its candidates await review."
         else:
             plural = "" if summary.total == 1 else "s"
-            message = (f"{document.name} ({describe_read(document.kind, document.pages, len(document.text))}): "
-                       f"{summary.total} candidate{plural}, {summary.waiting} waiting for review.")
+            message = (
+                f"{document.name} ({describe_read(document.kind, document.pages, len(document.text))}): "
+                f"{summary.total} candidate{plural}, {summary.waiting} waiting for review."
+            )
         results[index] = UploadResult(document.name, True, message, source.id)
     return [result for result in results if result is not None]

@@ -58,8 +58,12 @@ log = logging.getLogger(__name__)
 SWAP_ATTEMPTS = 3
 # The page's poll records that someone still watches at most this often (a write each time).
 CLIENT_NOTE_INTERVAL = timedelta(seconds=5)
-DEFAULTS = {"IMPORT_WORKERS": 2, "IMPORT_CLIENT_TIMEOUT_SECONDS": 60, "IMPORT_JOB_STALE_SECONDS": 300,
-            "IMPORT_REPORT_KEEP_DAYS": 30}
+DEFAULTS = {
+    "IMPORT_WORKERS": 2,
+    "IMPORT_CLIENT_TIMEOUT_SECONDS": 60,
+    "IMPORT_JOB_STALE_SECONDS": 300,
+    "IMPORT_REPORT_KEEP_DAYS": 30,
+}
 
 
 class JobStopped(Exception):
@@ -71,8 +75,17 @@ def job_setting(app: Flask, name: str) -> int:
     return int(app.config.get(name, DEFAULTS[name]))
 
 
-def create_job(session: Session, *, kind: str, filename: str, sha256: str, options: dict[str, Any],
-               actor: User | None, watched: bool, worker: str = "") -> ImportJob:
+def create_job(
+    session: Session,
+    *,
+    kind: str,
+    filename: str,
+    sha256: str,
+    options: dict[str, Any],
+    actor: User | None,
+    watched: bool,
+    worker: str = "",
+) -> ImportJob:
     """A new job row (added and flushed; the caller commits). ``watched``: it stops when its page is gone."""
     job = ImportJob(kind=kind, status="queued", phase="waiting", filename=filename[:255], sha256=sha256,
                     options=options, user_id=actor.id if actor else None,
@@ -110,8 +123,9 @@ class _Run:
 
     def checkpoint(self) -> None:
         """Stop here if the job was cancelled or nobody watches it any more."""
-        cancelled, seen = self.session.execute(select(ImportJob.cancel_requested, ImportJob.client_seen_at)
-                                               .where(ImportJob.id == self.job.id)).one()
+        cancelled, seen = self.session.execute(
+            select(ImportJob.cancel_requested, ImportJob.client_seen_at).where(ImportJob.id == self.job.id)
+        ).one()
         self.session.commit()
         if cancelled:
             raise JobStopped("Cancelled.")
@@ -120,9 +134,16 @@ class _Run:
             raise JobStopped("Stopped: the page that started it was closed.")
 
 
-def run_job(app: Flask, job_id: int, raw: bytes, *, progress: Callable[[ImportJob], None] | None = None,
-            on_finished: Callable[[ImportJob], None] | None = None, worker: str = "",
-            reraise: bool = False) -> ImportReport | None:
+def run_job(
+    app: Flask,
+    job_id: int,
+    raw: bytes,
+    *,
+    progress: Callable[[ImportJob], None] | None = None,
+    on_finished: Callable[[ImportJob], None] | None = None,
+    worker: str = "",
+    reraise: bool = False,
+) -> ImportReport | None:
     """Run a job to its end in this thread; its row says how it ended. Returns the report, if there is one.
 
     A cancelled job, or one interrupted (Ctrl-C), ends as cancelled and returns None.
@@ -151,8 +172,9 @@ def run_job(app: Flask, job_id: int, raw: bytes, *, progress: Callable[[ImportJo
         busy = isinstance(exc, OperationalError) and is_busy(exc)
         if not busy:
             log.exception("import job %s failed", job_id)
-        message = ("The database stayed busy with other writes for too long." if busy
-                   else "Something went wrong on our side.")
+        message = (
+            "The database stayed busy with other writes for too long." if busy else "Something went wrong on our side."
+        )
         _end(run, "failed", error=f"{message} Nothing was imported.")
         if reraise:
             raise
@@ -169,8 +191,14 @@ def run_job(app: Flask, job_id: int, raw: bytes, *, progress: Callable[[ImportJo
 def _plan_and_apply(run: _Run, raw: bytes) -> ImportReport:
     job, session = run.job, run.session
     parsed = parse_job_file(raw, job.options)
-    run.save(phase="matching", file_format=parsed.format, encoding=parsed.encoding, warnings=list(parsed.warnings),
-             total=len(parsed.concepts), done=0)
+    run.save(
+        phase="matching",
+        file_format=parsed.format,
+        encoding=parsed.encoding,
+        warnings=list(parsed.warnings),
+        total=len(parsed.concepts),
+        done=0,
+    )
     applying = job.kind == "apply"
     watermark = history_watermark(session) if applying else 0
     if applying:
@@ -178,8 +206,14 @@ def _plan_and_apply(run: _Run, raw: bytes) -> ImportReport:
     else:
         ids = ConceptIds(first=next_concept_id(session))
     run.ids = ids
-    planner = Planner(session, parsed.data, ids=ids, keep_ids=parsed.format == "json",
-                      default_status=job.options.get("default_status", "approved"), dry_run=not applying)
+    planner = Planner(
+        session,
+        parsed.data,
+        ids=ids,
+        keep_ids=parsed.format == "json",
+        default_status=job.options.get("default_status", "approved"),
+        dry_run=not applying,
+    )
     written = 0
 
     def after_batch(done: int) -> None:
@@ -294,8 +328,9 @@ def sweep_leftovers(session: Session, keep_days: int) -> None:
         for job_id in session.scalars(select(model.job_id).distinct().where(model.job_id.in_(ended))).all():
             discard_staged(session, job_id)
     old = ended.where(ImportJob.finished_at < utcnow() - timedelta(days=keep_days))
-    for job_id in session.scalars(select(ImportJobOutcome.job_id).distinct()
-                                  .where(ImportJobOutcome.job_id.in_(old))).all():
+    for job_id in session.scalars(
+        select(ImportJobOutcome.job_id).distinct().where(ImportJobOutcome.job_id.in_(old))
+    ).all():
         discard_staged(session, job_id, outcomes=True)
     session.commit()
 
@@ -319,9 +354,16 @@ def get_job(session: Session, job_id: int, workers: ImportWorkers) -> ImportJob:
     if job is None:
         raise NotFound(f"No import has id {job_id}.")
     if job.active and _worker_gone(job, workers):
-        gone = (update(ImportJob).where(ImportJob.id == job.id, ImportJob.status.in_(JOB_ACTIVE))
-                .values(status="failed", phase="done", finished_at=utcnow(),
-                        error="The import stopped: the process running it ended. Nothing was imported."))
+        gone = (
+            update(ImportJob)
+            .where(ImportJob.id == job.id, ImportJob.status.in_(JOB_ACTIVE))
+            .values(
+                status="failed",
+                phase="done",
+                finished_at=utcnow(),
+                error="The import stopped: the process running it ended. Nothing was imported.",
+            )
+        )
         if session.execute(gone).rowcount:
             session.commit()
             discard_staged(session, job.id, outcomes=True)
@@ -355,8 +397,11 @@ def note_client(session: Session, job: ImportJob, now: datetime | None = None) -
         return
     try:
         with session.get_bind().begin() as connection:
-            connection.execute(update(ImportJob).where(ImportJob.id == job.id, ImportJob.client_seen_at.is_not(None))
-                               .values(client_seen_at=now))
+            connection.execute(
+                update(ImportJob)
+                .where(ImportJob.id == job.id, ImportJob.client_seen_at.is_not(None))
+                .values(client_seen_at=now)
+            )
     except OperationalError as error:
         if not is_busy(error):
             raise
@@ -364,13 +409,19 @@ def note_client(session: Session, job: ImportJob, now: datetime | None = None) -
     job.client_seen_at = now
 
 
-def job_outcomes(session: Session, job_id: int, *, outcome: str | None = None, page: int = 1,
-                 per_page: int = 200) -> tuple[list[ImportJobOutcome], int]:
+def job_outcomes(
+    session: Session, job_id: int, *, outcome: str | None = None, page: int = 1, per_page: int = 200
+) -> tuple[list[ImportJobOutcome], int]:
     """One page of a job's report (optionally of one outcome), in file order, and how many rows match."""
     where = [ImportJobOutcome.job_id == job_id]
     if outcome:
         where.append(ImportJobOutcome.outcome == outcome)
     total = session.scalar(select(func.count()).select_from(ImportJobOutcome).where(*where)) or 0
-    rows = session.scalars(select(ImportJobOutcome).where(*where).order_by(ImportJobOutcome.position)
-                           .offset((max(page, 1) - 1) * per_page).limit(per_page))
+    rows = session.scalars(
+        select(ImportJobOutcome)
+        .where(*where)
+        .order_by(ImportJobOutcome.position)
+        .offset((max(page, 1) - 1) * per_page)
+        .limit(per_page)
+    )
     return list(rows), total

@@ -77,7 +77,7 @@ class ImportReport:
 
 
 def summarize(counts: dict[str, int], evidence_skipped: int = 0) -> str:
-    """"3 new, 0 merged, …" as the CLI and the pages say it."""
+    """ "3 new, 0 merged, …" as the CLI and the pages say it."""
     text = ", ".join(f"{counts.get(name, 0)} {name}" for name in OUTCOMES)
     if evidence_skipped:
         text += f"; {evidence_skipped} evidence sentences left out (no known source document)"
@@ -167,8 +167,9 @@ class ConceptIds:
     back-to-back reservations, so that what is left unused can be handed back.
     """
 
-    def __init__(self, reserve: Callable[[int, int], list[int]] | None = None, first: int = 1,
-                 block: int = PLAN_BATCH) -> None:
+    def __init__(
+        self, reserve: Callable[[int, int], list[int]] | None = None, first: int = 1, block: int = PLAN_BATCH
+    ) -> None:
         self.reserve = reserve
         self.block = max(1, min(block, PLAN_BATCH))
         self.pool: list[int] = []

@@ -63,7 +63,7 @@ def _snapshot_json(concept: PlannedConcept) -> str:
 
 def _batches(items: list, size: int = LOOKUP_BATCH) -> Iterator[list]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 @dataclass(slots=True)
@@ -85,8 +85,17 @@ class Planner:
     there, reports progress and stops if asked to by raising).
     """
 
-    def __init__(self, session: Session, data: dict, *, ids: ConceptIds, keep_ids: bool = False,
-                 default_status: str = "approved", action: str = "import", dry_run: bool = False) -> None:
+    def __init__(
+        self,
+        session: Session,
+        data: dict,
+        *,
+        ids: ConceptIds,
+        keep_ids: bool = False,
+        default_status: str = "approved",
+        action: str = "import",
+        dry_run: bool = False,
+    ) -> None:
         if default_status not in CONCEPT_STATUSES:
             raise ValidationFailed(f"status must be one of {', '.join(CONCEPT_STATUSES)}.")
         self.session = session
@@ -105,8 +114,9 @@ class Planner:
         self.live_ids: set[int] = set()  # stored ids asked for by the file that exist
         self.last_snapshots: dict[int, dict] = {}  # the newest history entry of a free id the file asks for
 
-    def plan(self, located: Iterable[tuple[int | None, Any]],
-             after_batch: Callable[[int], None] | None = None) -> ImportPlan:
+    def plan(
+        self, located: Iterable[tuple[int | None, Any]], after_batch: Callable[[int], None] | None = None
+    ) -> ImportPlan:
         done, batch = 0, []
         for line, incoming in located:
             batch.append(_Incoming(done + len(batch), line, "", incoming))
@@ -137,9 +147,17 @@ class Planner:
             if not isinstance(raw, dict):
                 raise ValidationFailed("The concept must be an object.")
             incoming.fields = _checked_fields(raw)
-            incoming.probes = [PlannedTerm(t["lang"], t["text"], t["kind"], t["status"], t["count"],
-                                           term_match_key(t["lang"], t["kind"], t["text"]))
-                               for t in validate_terms(raw.get("terms"))]
+            incoming.probes = [
+                PlannedTerm(
+                    t["lang"],
+                    t["text"],
+                    t["kind"],
+                    t["status"],
+                    t["count"],
+                    term_match_key(t["lang"], t["kind"], t["text"]),
+                )
+                for t in validate_terms(raw.get("terms"))
+            ]
         except ValidationFailed as exc:
             incoming.error = exc.message
             return
@@ -153,8 +171,9 @@ class Planner:
         hit: set[int] = set()
         for chunk in _batches(sorted(keys)):
             # lang IN (…) lets both back ends use the (lang, key) index.
-            rows = self.session.execute(select(Term.concept_id, Term.lang, Term.kind, Term.key)
-                                        .where(Term.lang.in_(LANGS), Term.key.in_(chunk)))
+            rows = self.session.execute(
+                select(Term.concept_id, Term.lang, Term.kind, Term.key).where(Term.lang.in_(LANGS), Term.key.in_(chunk))
+            )
             for concept_id, lang, kind, key in rows:
                 self._index_add(group_key(match_group(kind, lang), key), concept_id)
                 hit.add(concept_id)
@@ -163,29 +182,53 @@ class Planner:
 
     def _load(self, ids: set[int]) -> None:
         for chunk in _batches(sorted(ids)):
-            for row in self.session.execute(select(Concept.id, Concept.domain, Concept.definition, Concept.note,
-                                                   Concept.status, Concept.version).where(Concept.id.in_(chunk))):
-                concept = PlannedConcept(row.id, row.domain, row.definition, row.note, row.status, row.version,
-                                         [], stored=True, stored_version=row.version)
+            for row in self.session.execute(
+                select(
+                    Concept.id, Concept.domain, Concept.definition, Concept.note, Concept.status, Concept.version
+                ).where(Concept.id.in_(chunk))
+            ):
+                concept = PlannedConcept(
+                    row.id,
+                    row.domain,
+                    row.definition,
+                    row.note,
+                    row.status,
+                    row.version,
+                    [],
+                    stored=True,
+                    stored_version=row.version,
+                )
                 self.concepts[row.id] = self.plan_.loaded[row.id] = concept
             terms = self.session.execute(
                 select(Term.id, Term.concept_id, Term.lang, Term.text, Term.kind, Term.status, Term.count, Term.key)
-                .where(Term.concept_id.in_(chunk)).order_by(Term.id))
+                .where(Term.concept_id.in_(chunk))
+                .order_by(Term.id)
+            )
             for row in terms:
                 owner = self.concepts.get(row.concept_id)
                 if owner is not None:
-                    owner.terms.append(PlannedTerm(row.lang, row.text, row.kind, row.status, row.count or 0, row.key,
-                                                   id=row.id, stored_count=row.count or 0))
+                    owner.terms.append(
+                        PlannedTerm(
+                            row.lang,
+                            row.text,
+                            row.kind,
+                            row.status,
+                            row.count or 0,
+                            row.key,
+                            id=row.id,
+                            stored_count=row.count or 0,
+                        )
+                    )
 
     def _look_up_ids(self, wanted: set[int]) -> None:
         """For ids the file asks to keep: which are taken, and what the history last saw under the others."""
         wanted = {i for i in wanted if 0 < i <= MAX_DB_INT and i not in self.concepts}
         for chunk in _batches(sorted(wanted)):
             self.live_ids.update(self.session.scalars(select(Concept.id).where(Concept.id.in_(chunk))))
-            newest = (select(func.max(Revision.id)).where(Revision.concept_id.in_(chunk))
-                      .group_by(Revision.concept_id))
+            newest = select(func.max(Revision.id)).where(Revision.concept_id.in_(chunk)).group_by(Revision.concept_id)
             for concept_id, before, after in self.session.execute(
-                    select(Revision.concept_id, Revision.before, Revision.after).where(Revision.id.in_(newest))):
+                select(Revision.concept_id, Revision.before, Revision.after).where(Revision.id.in_(newest))
+            ):
                 self.last_snapshots[concept_id] = after or before or {}
 
     def _index_add(self, indexed: str, concept_id: int) -> None:
@@ -230,14 +273,29 @@ class Planner:
             concept = self.concepts[strong[0]]
             differences = _differences(concept, fields, probes)
             if differences:
-                report.outcomes.append(ImportOutcome(line, "conflicting", label, concept.id, "; ".join(differences),
-                                                     provisional=self.ids.provisional and not concept.stored))
+                report.outcomes.append(
+                    ImportOutcome(
+                        line,
+                        "conflicting",
+                        label,
+                        concept.id,
+                        "; ".join(differences),
+                        provisional=self.ids.provisional and not concept.stored,
+                    )
+                )
                 self._decided(Decision(read, None, keys))
                 return None
             changes = self._merge(concept, fields, probes)
-            report.outcomes.append(ImportOutcome(line, "merged" if changes else "unchanged", label, concept.id,
-                                                 "; ".join(changes),
-                                                 provisional=self.ids.provisional and not concept.stored))
+            report.outcomes.append(
+                ImportOutcome(
+                    line,
+                    "merged" if changes else "unchanged",
+                    label,
+                    concept.id,
+                    "; ".join(changes),
+                    provisional=self.ids.provisional and not concept.stored,
+                )
+            )
         self._decided(Decision((*read, concept.id), concept.id, keys))
         return concept, incoming.raw.get("evidence")
 
@@ -268,8 +326,16 @@ class Planner:
             self.ids.note_fixed(wanted)
         else:
             concept_id = self.ids.take(lambda candidate: candidate in self.concepts or candidate in self.live_ids)
-        concept = PlannedConcept(concept_id, fields["domain"], fields["definition"], fields["note"],
-                                 fields["status"] or self.default_status, 1, list(probes), stored=False)
+        concept = PlannedConcept(
+            concept_id,
+            fields["domain"],
+            fields["definition"],
+            fields["note"],
+            fields["status"] or self.default_status,
+            1,
+            list(probes),
+            stored=False,
+        )
         self.concepts[concept_id] = concept
         self.plan_.created.append(concept)
         for probe in probes:
@@ -292,8 +358,11 @@ class Planner:
         snapshot = self.last_snapshots.get(concept_id)
         if snapshot is None:
             return True
-        known = {(t.get("lang"), t.get("text")) for t in snapshot.get("terms") or []
-                 if isinstance(t, dict) and t.get("kind") != "abbreviation"}
+        known = {
+            (t.get("lang"), t.get("text"))
+            for t in snapshot.get("terms") or []
+            if isinstance(t, dict) and t.get("kind") != "abbreviation"
+        }
         return any((probe.lang, probe.text) in known for probe in probes if probe.kind != "abbreviation")
 
     def _merge(self, concept: PlannedConcept, fields: dict[str, Any], probes: list[PlannedTerm]) -> list[str]:
@@ -326,12 +395,15 @@ class Planner:
         for concept, evidence in deferred:
             if concept.evidence is None and evidence:
                 concept.evidence = set()
-        unloaded = {concept.id for concept, evidence in deferred if concept.stored and evidence
-                    and not concept.evidence_loaded}
+        unloaded = {
+            concept.id for concept, evidence in deferred if concept.stored and evidence and not concept.evidence_loaded
+        }
         for chunk in _batches(sorted(unloaded)):
-            rows = self.session.execute(select(Evidence.concept_id, Source.sha256, Evidence.start, Evidence.end,
-                                               Evidence.term).join(Source, Source.id == Evidence.source_id)
-                                        .where(Evidence.concept_id.in_(chunk)))
+            rows = self.session.execute(
+                select(Evidence.concept_id, Source.sha256, Evidence.start, Evidence.end, Evidence.term)
+                .join(Source, Source.id == Evidence.source_id)
+                .where(Evidence.concept_id.in_(chunk))
+            )
             for concept_id, key, start, end, term in rows:
                 self.concepts[concept_id].evidence.add((key, start, end, term or ""))  # type: ignore[union-attr]
         for concept_id in unloaded:

@@ -62,12 +62,19 @@ class ImportWorkers:
         if not self.slots.acquire(blocking=False):
             raise ImportsBusy("Other imports are running; try again when one of them has finished.")
         done = self._register(job_id)
-        thread = threading.Thread(target=self._run, args=(job_id, raw, on_finished, done), daemon=True,
-                                  name=f"import-job-{job_id}")
+        thread = threading.Thread(
+            target=self._run, args=(job_id, raw, on_finished, done), daemon=True, name=f"import-job-{job_id}"
+        )
         thread.start()
 
-    def run_here(self, job_id: int, raw: bytes, progress: Callable[[ImportJob], None] | None = None,
-                 on_finished: Callable[[ImportJob], None] | None = None, reraise: bool = False) -> ImportReport | None:
+    def run_here(
+        self,
+        job_id: int,
+        raw: bytes,
+        progress: Callable[[ImportJob], None] | None = None,
+        on_finished: Callable[[ImportJob], None] | None = None,
+        reraise: bool = False,
+    ) -> ImportReport | None:
         """Run the job in this thread (a small file, or the CLI); it counts as running meanwhile.
 
         With ``reraise`` a failure is recorded and then raised again, so that a
@@ -75,8 +82,15 @@ class ImportWorkers:
         """
         done = self._register(job_id)
         try:
-            return run_job(self.app, job_id, raw, progress=progress, on_finished=on_finished, worker=self.worker_id,
-                           reraise=reraise)
+            return run_job(
+                self.app,
+                job_id,
+                raw,
+                progress=progress,
+                on_finished=on_finished,
+                worker=self.worker_id,
+                reraise=reraise,
+            )
         finally:
             self._unregister(job_id, done)
 
@@ -96,8 +110,9 @@ class ImportWorkers:
             self.running.pop(job_id, None)
         done.set()
 
-    def _run(self, job_id: int, raw: bytes, on_finished: Callable[[ImportJob], None] | None,
-             done: threading.Event) -> None:
+    def _run(
+        self, job_id: int, raw: bytes, on_finished: Callable[[ImportJob], None] | None, done: threading.Event
+    ) -> None:
         try:
             with self.app.app_context():
                 run_job(self.app, job_id, raw, on_finished=on_finished, worker=self.worker_id)

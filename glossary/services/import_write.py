@@ -55,8 +55,9 @@ from .import_plan import ImportPlan, PlannedConcept, PlannedTerm, group_key, mat
 # Rows a statement (and a staging transaction): short transactions, few round trips.
 WRITE_BATCH = 2000
 STAGED = (StagedConcept, StagedTerm, StagedRevision, StagedEvidence)
-STALE_DETAIL = ("the glossary changed here while the file was being imported; nothing was done, "
-                "import the file again to take it in")
+STALE_DETAIL = (
+    "the glossary changed here while the file was being imported; nothing was done, import the file again to take it in"
+)
 
 
 class StaleSwap(Exception):
@@ -76,7 +77,7 @@ def parse_iso_time(value: Any) -> datetime | None:
 
 def _chunks(rows: list, size: int = WRITE_BATCH) -> Iterator[list]:
     for start in range(0, len(rows), size):
-        yield rows[start:start + size]
+        yield rows[start : start + size]
 
 
 def reserve_concept_ids(session: Session, count: int, floor: int = 0) -> list[int]:
@@ -88,20 +89,32 @@ def reserve_concept_ids(session: Session, count: int, floor: int = 0) -> list[in
     used (a cancelled import) are never handed out: a gap, never a reuse.
     """
     if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("INSERT INTO sqlite_sequence (name, seq) SELECT 'concept', 0 "
-                             "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'concept')"))
-        top = session.execute(text(
-            "UPDATE sqlite_sequence SET seq = MAX(seq, (SELECT COALESCE(MAX(id), 0) FROM concept), :floor) + :count "
-            "WHERE name = 'concept' RETURNING seq"), {"floor": floor, "count": count}).scalar_one()
+        session.execute(
+            text(
+                "INSERT INTO sqlite_sequence (name, seq) SELECT 'concept', 0 "
+                "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'concept')"
+            )
+        )
+        top = session.execute(
+            text(
+                "UPDATE sqlite_sequence SET seq = MAX(seq, (SELECT COALESCE(MAX(id), 0) FROM concept), :floor) "
+                "+ :count WHERE name = 'concept' RETURNING seq"
+            ),
+            {"floor": floor, "count": count},
+        ).scalar_one()
         return list(range(top - count + 1, top + 1))
     sequence = "pg_get_serial_sequence('concept', 'id')"
     if floor:
-        session.execute(text(f"SELECT setval({sequence}, GREATEST(:floor, (SELECT COALESCE(MAX(id), 0) FROM concept), "
-                             f"COALESCE(pg_sequence_last_value({sequence}::regclass), 0)))"), {"floor": floor})
+        session.execute(
+            text(
+                f"SELECT setval({sequence}, GREATEST(:floor, (SELECT COALESCE(MAX(id), 0) FROM concept), "
+                f"COALESCE(pg_sequence_last_value({sequence}::regclass), 0)))"
+            ),
+            {"floor": floor},
+        )
     if not count:
         return []
-    return list(session.scalars(text(f"SELECT nextval({sequence}) FROM generate_series(1, :count)"),
-                                {"count": count}))
+    return list(session.scalars(text(f"SELECT nextval({sequence}) FROM generate_series(1, :count)"), {"count": count}))
 
 
 def release_concept_ids(session: Session, block: tuple[int, int] | None) -> None:
@@ -115,19 +128,27 @@ def release_concept_ids(session: Session, block: tuple[int, int] | None) -> None
     if block is None or session.get_bind().dialect.name != "sqlite":
         return
     before, top = block
-    session.execute(text("UPDATE sqlite_sequence SET seq = MAX((SELECT COALESCE(MAX(id), 0) FROM concept), :before) "
-                         "WHERE name = 'concept' AND seq = :top"), {"before": before, "top": top})
+    session.execute(
+        text(
+            "UPDATE sqlite_sequence SET seq = MAX((SELECT COALESCE(MAX(id), 0) FROM concept), :before) "
+            "WHERE name = 'concept' AND seq = :top"
+        ),
+        {"before": before, "top": top},
+    )
 
 
 def next_concept_id(session: Session) -> int:
     """The id the next new concept would get now (a dry run's guess; nothing is reserved)."""
     if session.get_bind().dialect.name == "sqlite":
-        return session.execute(text(
-            "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'concept'), 0), "
-            "(SELECT COALESCE(MAX(id), 0) FROM concept)) + 1")).scalar_one()
-    return session.execute(text(
-        "SELECT COALESCE(pg_sequence_last_value(pg_get_serial_sequence('concept', 'id')::regclass), 0) + 1"
-    )).scalar_one()
+        return session.execute(
+            text(
+                "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'concept'), 0), "
+                "(SELECT COALESCE(MAX(id), 0) FROM concept)) + 1"
+            )
+        ).scalar_one()
+    return session.execute(
+        text("SELECT COALESCE(pg_sequence_last_value(pg_get_serial_sequence('concept', 'id')::regclass), 0) + 1")
+    ).scalar_one()
 
 
 def _concept_row(concept: PlannedConcept) -> dict[str, Any]:
@@ -155,8 +176,10 @@ def _source_ids(session: Session, plan: ImportPlan, alive: Callable[[int], bool]
     wanted = [key for key, users in plan.source_users.items() if any(alive(user) for user in users)]
     found: dict[str, int] = {}
     for chunk in _chunks(sorted(wanted)):
-        found.update((key, source_id) for key, source_id in session.execute(
-            select(Source.sha256, Source.id).where(Source.sha256.in_(chunk))))
+        found.update(
+            (key, source_id)
+            for key, source_id in session.execute(select(Source.sha256, Source.id).where(Source.sha256.in_(chunk)))
+        )
     for key in wanted:
         if key not in found:
             raw = plan.sources[key]
@@ -175,16 +198,22 @@ def _update_merged(session: Session, plan: ImportPlan, alive: Callable[[int], bo
              "note": c.note, "version": c.version, "updated_at": now} for c in merged]  # fmt: skip
     table = Concept.__table__
     for chunk in _chunks(rows):
-        result = session.execute(update(table).where(table.c.id == bindparam("b_id"),
-                                                     table.c.version == bindparam("b_seen")), chunk)
+        result = session.execute(
+            update(table).where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_seen")), chunk
+        )
         if result.rowcount != len(chunk):
             raise StaleSwap("a concept changed without a trace in its history")
-    counts = [{"b_id": term_id, "b_count": count} for concept_id, term_id, count in plan.raised_counts()
-              if alive(concept_id)]
+    counts = [
+        {"b_id": term_id, "b_count": count} for concept_id, term_id, count in plan.raised_counts() if alive(concept_id)
+    ]
     terms = Term.__table__
     for chunk in _chunks(counts):
-        session.execute(update(terms).where(terms.c.id == bindparam("b_id"), terms.c.count < bindparam("b_count"))
-                        .values(count=bindparam("b_count")), chunk)
+        session.execute(
+            update(terms)
+            .where(terms.c.id == bindparam("b_id"), terms.c.count < bindparam("b_count"))
+            .values(count=bindparam("b_count")),
+            chunk,
+        )
 
 
 def write_plan(session: Session, plan: ImportPlan, actor: User | None, action: str) -> None:
@@ -193,28 +222,55 @@ def write_plan(session: Session, plan: ImportPlan, actor: User | None, action: s
     session.flush()
     sources = _source_ids(session, plan, lambda _id: True)
     for chunk in _chunks(plan.created):
-        session.execute(insert(Concept.__table__), [
-            {"id": c.id, "domain": c.domain, "definition": c.definition, "note": c.note, "status": c.status,
-             "version": c.version, "created_at": now, "updated_at": now} for c in chunk])
+        session.execute(
+            insert(Concept.__table__),
+            [
+                {
+                    "id": c.id,
+                    "domain": c.domain,
+                    "definition": c.definition,
+                    "note": c.note,
+                    "status": c.status,
+                    "version": c.version,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for c in chunk
+            ],
+        )
     for chunk in _chunks(plan.terms):
         session.execute(insert(Term.__table__), [{**_term_row(cid, term), "created_at": now} for cid, term in chunk])
     _update_merged(session, plan, lambda _id: True, now)
     user = {"user_id": actor.id if actor else None, "user_name": actor.name if actor else "system", "created_at": now}
     for chunk in _chunks(plan.revisions):
-        session.execute(insert(Revision.__table__), [{**_revision_row(cid, action, before, after), **user}
-                                                     for cid, before, after in chunk])
+        session.execute(
+            insert(Revision.__table__),
+            [{**_revision_row(cid, action, before, after), **user} for cid, before, after in chunk],
+        )
     for chunk in _chunks(plan.evidence):
-        session.execute(insert(Evidence.__table__), [
-            {"source_id": sources[key], "concept_id": cid, "term": term, "sentence": sentence, "start": start,
-             "end": end} for cid, key, term, sentence, start, end in chunk])
+        session.execute(
+            insert(Evidence.__table__),
+            [
+                {
+                    "source_id": sources[key],
+                    "concept_id": cid,
+                    "term": term,
+                    "sentence": sentence,
+                    "start": start,
+                    "end": end,
+                }
+                for cid, key, term, sentence, start, end in chunk
+            ],
+        )
     if plan.fixed_ids and session.get_bind().dialect.name == "postgresql":
         # Explicit ids leave the sequence behind; move it past them, never back.
         reserve_concept_ids(session, 0, floor=max(plan.fixed_ids))
     session.expire_all()  # the session's objects no longer show what the statements above changed
 
 
-def stage_plan(session: Session, job_id: int, plan: ImportPlan, action: str,
-               after_batch: Callable[[int, int], None]) -> None:
+def stage_plan(
+    session: Session, job_id: int, plan: ImportPlan, action: str, after_batch: Callable[[int, int], None]
+) -> None:
     """Write the plan's new rows to the staging tables, one short transaction a batch.
 
     The search keys of new terms (pinyin, traditional forms) are computed here,
@@ -223,8 +279,10 @@ def stage_plan(session: Session, job_id: int, plan: ImportPlan, action: str,
     batches: list[tuple[type, Iterable[dict[str, Any]]]] = []
     batches += [(StagedConcept, [_concept_row(c) for c in chunk]) for chunk in _chunks(plan.created)]
     batches += [(StagedTerm, (_term_row(cid, term) for cid, term in chunk)) for chunk in _chunks(plan.terms)]
-    batches += [(StagedRevision, (_revision_row(cid, action, before, after) for cid, before, after in chunk))
-                for chunk in _chunks(plan.revisions)]
+    batches += [
+        (StagedRevision, (_revision_row(cid, action, before, after) for cid, before, after in chunk))
+        for chunk in _chunks(plan.revisions)
+    ]
     batches += [(StagedEvidence, (_evidence_row(row) for row in chunk)) for chunk in _chunks(plan.evidence)]
     total = len(plan.created) + len(plan.terms) + len(plan.revisions) + len(plan.evidence)
     done = 0
@@ -282,8 +340,11 @@ def stale_positions(session: Session, plan: ImportPlan, watermark: int) -> tuple
     concept of a stale decision. Every decision writing a concept that one
     stale decision writes is stale too, so a concept is written whole or not.
     """
-    changed = set(session.scalars(select(Revision.concept_id).distinct()
-                                  .where(Revision.id > watermark, Revision.concept_id.is_not(None))))
+    changed = set(
+        session.scalars(
+            select(Revision.concept_id).distinct().where(Revision.id > watermark, Revision.concept_id.is_not(None))
+        )
+    )
     if not changed:
         return set(), set()
     now_keys = set()
@@ -314,14 +375,17 @@ def _drop_stale(session: Session, job_id: int, plan: ImportPlan, stale: set[int]
     report.evidence_added -= sum(1 for row in plan.evidence if row[0] in dead)
     for position in sorted(stale):
         item = report.outcomes[position]
-        item.detail = "; ".join(part for part in (item.detail if item.outcome == "conflicting" else "", STALE_DETAIL)
-                                if part)
+        item.detail = "; ".join(
+            part for part in (item.detail if item.outcome == "conflicting" else "", STALE_DETAIL) if part
+        )
         if item.outcome == "new":
             item.concept_id = None  # its reserved id stays unused
         item.outcome = "conflicting"
-        session.execute(update(ImportJobOutcome).where(ImportJobOutcome.job_id == job_id,
-                                                       ImportJobOutcome.position == position)
-                        .values(outcome="conflicting", detail=item.detail, concept_id=item.concept_id))
+        session.execute(
+            update(ImportJobOutcome)
+            .where(ImportJobOutcome.job_id == job_id, ImportJobOutcome.position == position)
+            .values(outcome="conflicting", detail=item.detail, concept_id=item.concept_id)
+        )
 
 
 def swap_plan(session: Session, job: ImportJob, plan: ImportPlan, watermark: int) -> None:
@@ -337,23 +401,57 @@ def swap_plan(session: Session, job: ImportJob, plan: ImportPlan, watermark: int
     sources = _source_ids(session, plan, alive)
     at = literal(now)
     sc, st, sr, se = (model.__table__ for model in STAGED)
-    session.execute(insert(Concept.__table__).from_select(
-        ["id", "domain", "definition", "note", "status", "version", "created_at", "updated_at"],
-        select(sc.c.concept_id, sc.c.domain, sc.c.definition, sc.c.note, sc.c.status, sc.c.version, at, at)
-        .where(sc.c.job_id == job_id).order_by(sc.c.id)))
+    session.execute(
+        insert(Concept.__table__).from_select(
+            ["id", "domain", "definition", "note", "status", "version", "created_at", "updated_at"],
+            select(sc.c.concept_id, sc.c.domain, sc.c.definition, sc.c.note, sc.c.status, sc.c.version, at, at)
+            .where(sc.c.job_id == job_id)
+            .order_by(sc.c.id),
+        )
+    )
     keys = ["key", "zh_hans", "zh_hant", "pinyin", "pinyin_key", "pinyin_numbered", "pinyin_initials"]
-    session.execute(insert(Term.__table__).from_select(
-        ["concept_id", "lang", "text", "kind", "status", "count", *keys, "created_at"],
-        select(st.c.concept_id, st.c.lang, st.c.text, st.c.kind, st.c.status, st.c.count,
-               *(st.c[name] for name in keys), at).where(st.c.job_id == job_id).order_by(st.c.id)))
+    session.execute(
+        insert(Term.__table__).from_select(
+            ["concept_id", "lang", "text", "kind", "status", "count", *keys, "created_at"],
+            select(
+                st.c.concept_id,
+                st.c.lang,
+                st.c.text,
+                st.c.kind,
+                st.c.status,
+                st.c.count,
+                *(st.c[name] for name in keys),
+                at,
+            )
+            .where(st.c.job_id == job_id)
+            .order_by(st.c.id),
+        )
+    )
     _update_merged(session, plan, alive, now)
-    session.execute(insert(Revision.__table__).from_select(
-        ["concept_id", "user_id", "user_name", "action", "before", "after", "created_at"],
-        select(sr.c.concept_id, literal(job.user_id, Integer), literal(job.user_name), sr.c.action, sr.c.before,
-               sr.c.after, at).where(sr.c.job_id == job_id).order_by(sr.c.id)))
+    session.execute(
+        insert(Revision.__table__).from_select(
+            ["concept_id", "user_id", "user_name", "action", "before", "after", "created_at"],
+            select(
+                sr.c.concept_id,
+                literal(job.user_id, Integer),
+                literal(job.user_name),
+                sr.c.action,
+                sr.c.before,
+                sr.c.after,
+                at,
+            )
+            .where(sr.c.job_id == job_id)
+            .order_by(sr.c.id),
+        )
+    )
     if sources:
         source = Source.__table__
-        session.execute(insert(Evidence.__table__).from_select(
-            ["source_id", "concept_id", "term", "sentence", "start", "end"],
-            select(source.c.id, se.c.concept_id, se.c.term, se.c.sentence, se.c.start, se.c.end)
-            .join(source, source.c.sha256 == se.c.source_key).where(se.c.job_id == job_id).order_by(se.c.id)))
+        session.execute(
+            insert(Evidence.__table__).from_select(
+                ["source_id", "concept_id", "term", "sentence", "start", "end"],
+                select(source.c.id, se.c.concept_id, se.c.term, se.c.sentence, se.c.start, se.c.end)
+                .join(source, source.c.sha256 == se.c.source_key)
+                .where(se.c.job_id == job_id)
+                .order_by(se.c.id),
+            )
+        )

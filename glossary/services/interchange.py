@@ -82,8 +82,15 @@ class ExportFile:
     concepts: int = 0  # how many concepts it holds
 
 
-def export_file(session: Session, fmt: str, direction: str | None = None, status: str | None = None, *,
-                zh_tags: str = "script", doctype: bool = False) -> ExportFile:
+def export_file(
+    session: Session,
+    fmt: str,
+    direction: str | None = None,
+    status: str | None = None,
+    *,
+    zh_tags: str = "script",
+    doctype: bool = False,
+) -> ExportFile:
     """Export the glossary as ``fmt`` with a download name like ``glossary-csv-approved-2026-11-22.csv``.
 
     The name tells apart every file the options make: the OmegaT direction
@@ -139,8 +146,9 @@ def import_glossary(
         ids = ConceptIds(first=next_concept_id(session))
     else:
         ids = ConceptIds(lambda count, floor: reserve_concept_ids(session, count, floor), block=len(concepts))
-    planner = Planner(session, data, ids=ids, keep_ids=keep_ids, default_status=default_status, action=action,
-                      dry_run=dry_run)
+    planner = Planner(
+        session, data, ids=ids, keep_ids=keep_ids, default_status=default_status, action=action, dry_run=dry_run
+    )
     plan = planner.plan(zip(lines, concepts, strict=True))
     if plan.report.ok and not dry_run:
         write_plan(session, plan, actor, action)

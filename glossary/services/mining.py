@@ -101,8 +101,9 @@ class FileReport:
     def describe(self) -> str:
         if self.status == "already mined":
             return f"{self.name}: already mined, nothing added"
-        return (f"{self.name}: {self.candidates} candidates ({self.new_candidates} new), "
-                f"{self.evidence} pieces of evidence")
+        return (
+            f"{self.name}: {self.candidates} candidates ({self.new_candidates} new), {self.evidence} pieces of evidence"
+        )
 
 
 @dataclass
@@ -116,9 +117,11 @@ class MiningReport:
 
     def summary(self) -> str:
         mined = sum(1 for f in self.files if f.status == "mined")
-        return (f"{mined} of {len(self.files)} files mined: {self.new_candidates} new candidates in the review "
-                f"queue, {self.known_candidates} already known, {self.rejected_skipped} once rejected and "
-                "not proposed again")
+        return (
+            f"{mined} of {len(self.files)} files mined: {self.new_candidates} new candidates in the review "
+            f"queue, {self.known_candidates} already known, {self.rejected_skipped} once rejected and "
+            "not proposed again"
+        )
 
 
 def document_limits() -> DocumentLimits:
@@ -142,8 +145,14 @@ def read_each(
         try:
             read = read_document(data, name, limits)
         except UnreadableDocument as error:
-            refused.append({"filename": name, "code": getattr(error, "code", "unreadable"), "reason": error.reason,
-                            "message": str(error)})
+            refused.append(
+                {
+                    "filename": name,
+                    "code": getattr(error, "code", "unreadable"),
+                    "reason": error.reason,
+                    "message": str(error),
+                }
+            )
             continue
         documents.append(DocumentText(name, data, read.text, read.encoding, read))
     return documents, refused
@@ -152,10 +161,13 @@ def read_each(
 def refusal(refused: list[dict[str, str]]) -> ValidationFailed:
     """The error for files none of which could be read: each named with its reason."""
     problems = [item["message"] for item in refused]
-    return ValidationFailed("; ".join(problems), details={
-        "files": problems,
-        "refused": [{key: item[key] for key in ("filename", "code", "reason")} for item in refused],
-    })
+    return ValidationFailed(
+        "; ".join(problems),
+        details={
+            "files": problems,
+            "refused": [{key: item[key] for key in ("filename", "code", "reason")} for item in refused],
+        },
+    )
 
 
 def read_documents(files: list[tuple[str, bytes]], limits: DocumentLimits | None = None) -> list[DocumentText]:
@@ -196,9 +208,15 @@ def approved_term_pairs(session: Session) -> list[tuple[str, str]]:
         select(zh.concept_id, zh.text, en.text)
         .join(en, en.concept_id == zh.concept_id)
         .join(Concept, Concept.id == zh.concept_id)
-        .where(Concept.status == "approved",
-               zh.lang == "zh", zh.kind == "full", zh.status == "preferred",
-               en.lang == "en", en.kind == "full", en.status == "preferred")
+        .where(
+            Concept.status == "approved",
+            zh.lang == "zh",
+            zh.kind == "full",
+            zh.status == "preferred",
+            en.lang == "en",
+            en.kind == "full",
+            en.status == "preferred",
+        )
         .order_by(zh.concept_id, zh.id, en.id)
     )
     first: dict[int, tuple[str, str]] = {}
@@ -207,8 +225,9 @@ def approved_term_pairs(session: Session) -> list[tuple[str, str]]:
     return list(first.values())
 
 
-def mine_documents(session: Session, documents: list[DocumentText],
-                   progress: Progress | None = None, actor: User | None = None) -> MiningReport:
+def mine_documents(
+    session: Session, documents: list[DocumentText], progress: Progress | None = None, actor: User | None = None
+) -> MiningReport:
     """Record sources and evidence, and put new candidates in the review queue.
 
     Reads and mines first, writing nothing: the CPU-bound mining never holds the
@@ -226,8 +245,9 @@ def mine_documents(session: Session, documents: list[DocumentText],
         known_pairs = approved_term_pairs(session)
     say(f"mining {len(fresh)} file(s)…")
     keys = [str(index) for index in range(len(fresh))]  # names may repeat; positions do not
-    mined = mine_texts([(key, document.text) for key, document in zip(keys, fresh, strict=True)],
-                       known_pairs=known_pairs)
+    mined = mine_texts(
+        [(key, document.text) for key, document in zip(keys, fresh, strict=True)], known_pairs=known_pairs
+    )
     say(f"storing {len(mined)} candidate(s)…")
     _store(session, dict(zip(keys, fresh, strict=True)), [_visible(proposal) for proposal in mined], report, actor)
     for file_report in report.files:
@@ -236,8 +256,9 @@ def mine_documents(session: Session, documents: list[DocumentText],
     return report
 
 
-def _unmined(session: Session, documents: list[DocumentText], report: MiningReport,
-             say: Progress) -> list[DocumentText]:
+def _unmined(
+    session: Session, documents: list[DocumentText], report: MiningReport, say: Progress
+) -> list[DocumentText]:
     """The documents not mined before (by SHA-256, in one query), each once; the others are reported."""
     digests = {document.sha256 for document in documents}
     stored = set(session.scalars(select(Source.sha256).where(Source.sha256.in_(digests)))) if digests else set()
@@ -258,25 +279,42 @@ def _visible(proposal: MinedCandidate) -> MinedCandidate:
     Articles carry them invisibly (a left-to-right mark pasted with an English
     name); a term keeps none, and the page and the API refuse or drop them too.
     """
-    return replace(proposal, zh=drop_invisible(proposal.zh), en=drop_invisible(proposal.en),
-                   abbr=drop_invisible(proposal.abbr))
+    return replace(
+        proposal, zh=drop_invisible(proposal.zh), en=drop_invisible(proposal.en), abbr=drop_invisible(proposal.abbr)
+    )
 
 
-def _store(session: Session, documents: dict[str, DocumentText], mined: list[MinedCandidate],
-           report: MiningReport, actor: User | None) -> None:
+def _store(
+    session: Session,
+    documents: dict[str, DocumentText],
+    mined: list[MinedCandidate],
+    report: MiningReport,
+    actor: User | None,
+) -> None:
     """The write burst: sources, candidates (looked up in bulk), evidence (inserted in batches), revisions."""
-    sources = {key: Source(filename=_base_name(document.name)[:255], title=_title(document.text),
-                           sha256=document.sha256, encoding=document.encoding, size=len(document.data),
-                           kind=document.kind, pages=document.pages, characters=len(document.text))
-               for key, document in documents.items()}
+    sources = {
+        key: Source(
+            filename=_base_name(document.name)[:255],
+            title=_title(document.text),
+            sha256=document.sha256,
+            encoding=document.encoding,
+            size=len(document.data),
+            kind=document.kind,
+            pages=document.pages,
+            characters=len(document.text),
+        )
+        for key, document in documents.items()
+    }
     per_file = {key: FileReport.of(document, "mined") for key, document in documents.items()}
     session.add_all(sources.values())
     try:
         session.flush()
     except IntegrityError as error:  # the same file, stored by another upload since it was looked up
         session.rollback()
-        raise Conflict("One of these files was mined by another upload at the same moment; nothing was "
-                       "stored. Send it again to see it as already mined.") from error
+        raise Conflict(
+            "One of these files was mined by another upload at the same moment; nothing was "
+            "stored. Send it again to see it as already mined."
+        ) from error
     proposals = [(candidate_dedupe_key(p.zh, p.en, p.abbr), p) for p in mined if p.zh or p.en or p.abbr]
     known = _candidates_by_key(session, {key for key, _ in proposals})
     new: list[Candidate] = []
@@ -288,10 +326,17 @@ def _store(session: Session, documents: dict[str, DocumentText], mined: list[Min
             continue
         files = {found["file"] for found in proposal.sources}
         if candidate is None:
-            candidate = Candidate(zh=proposal.zh[:500], en=proposal.en[:500], abbr=proposal.abbr[:100],
-                                  dedupe_key=key, confidence=proposal.confidence, count=0, status="new",
-                                  alternatives=stored_alternatives(proposal.alternatives),
-                                  rationale=clean_rationale(proposal.evidence))
+            candidate = Candidate(
+                zh=proposal.zh[:500],
+                en=proposal.en[:500],
+                abbr=proposal.abbr[:100],
+                dedupe_key=key,
+                confidence=proposal.confidence,
+                count=0,
+                status="new",
+                alternatives=stored_alternatives(proposal.alternatives),
+                rationale=clean_rationale(proposal.evidence),
+            )
             known[key] = candidate
             new.append(candidate)
             report.new_candidates += 1
@@ -310,18 +355,30 @@ def _store(session: Session, documents: dict[str, DocumentText], mined: list[Min
     for batch in _batches(new):
         session.add_all(batch)
         session.flush()  # the new candidates' ids, for their evidence
-    evidence = [row for candidate, proposal in kept
-                for row in _evidence_rows(candidate, proposal, sources, documents, per_file)]
+    evidence = [
+        row for candidate, proposal in kept for row in _evidence_rows(candidate, proposal, sources, documents, per_file)
+    ]
     for batch in _batches(evidence):
         session.execute(insert(Evidence), batch)
     session.flush()
     report.files.extend(per_file.values())
     for key, file_report in per_file.items():
         source = sources[key]
-        record_revision(session, concept_id=None, actor=actor, action="mine", before=None, after={
-            "source_id": source.id, "filename": source.filename, "sha256": source.sha256,
-            "candidates": file_report.candidates, "new_candidates": file_report.new_candidates,
-            "evidence": file_report.evidence})
+        record_revision(
+            session,
+            concept_id=None,
+            actor=actor,
+            action="mine",
+            before=None,
+            after={
+                "source_id": source.id,
+                "filename": source.filename,
+                "sha256": source.sha256,
+                "candidates": file_report.candidates,
+                "new_candidates": file_report.new_candidates,
+                "evidence": file_report.evidence,
+            },
+        )
 
 
 def _candidates_by_key(session: Session, keys: set[str]) -> dict[str, Candidate]:
@@ -334,8 +391,13 @@ def _candidates_by_key(session: Session, keys: set[str]) -> dict[str, Candidate]
     return found
 
 
-def _evidence_rows(candidate: Candidate, proposal: MinedCandidate, sources: dict[str, Source],
-                   documents: dict[str, DocumentText], per_file: dict[str, FileReport]) -> list[dict]:
+def _evidence_rows(
+    candidate: Candidate,
+    proposal: MinedCandidate,
+    sources: dict[str, Source],
+    documents: dict[str, DocumentText],
+    per_file: dict[str, FileReport],
+) -> list[dict]:
     """The proposal's evidence sentences as rows, at most ``MAX_EVIDENCE_PER_SOURCE`` a file.
 
     Offsets are stored in the file's original text (the Markdown or HTML as
@@ -349,15 +411,25 @@ def _evidence_rows(candidate: Candidate, proposal: MinedCandidate, sources: dict
         if kept[name] > MAX_EVIDENCE_PER_SOURCE:
             continue
         start, end, page = documents[name].locate(found["start"], found["end"])
-        rows.append({"source_id": sources[name].id, "candidate_id": candidate.id, "concept_id": candidate.concept_id,
-                     "term": term, "sentence": found["sentence"], "start": start, "end": end, "page": page})
+        rows.append(
+            {
+                "source_id": sources[name].id,
+                "candidate_id": candidate.id,
+                "concept_id": candidate.concept_id,
+                "term": term,
+                "sentence": found["sentence"],
+                "start": start,
+                "end": end,
+                "page": page,
+            }
+        )
         per_file[name].evidence += 1
     return rows
 
 
 def _batches(items: list, size: int = INSERT_BATCH) -> Iterator[list]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _base_name(name: str) -> str:

@@ -37,14 +37,20 @@ def clean_rationale(raw: Any) -> dict[str, Any]:
     """Always the full shape: reasons (unique, in order), lexicon pairs with both sides, recurrence ≥ 0."""
     raw = raw if isinstance(raw, Mapping) else {}
     reasons = list(dict.fromkeys(r for r in (_string(v)[:MAX_PHRASE] for v in _items(raw.get("reasons"))) if r))
-    pairs = ((_string(p.get("zh"))[:MAX_PHRASE], _string(p.get("en"))[:MAX_PHRASE])
-             for p in _items(raw.get("lexicon")) if isinstance(p, Mapping))
+    pairs = (
+        (_string(p.get("zh"))[:MAX_PHRASE], _string(p.get("en"))[:MAX_PHRASE])
+        for p in _items(raw.get("lexicon"))
+        if isinstance(p, Mapping)
+    )
     lexicon = [{"zh": zh, "en": en} for zh, en in dict.fromkeys(p for p in pairs if all(p))]
     recurrence = raw.get("recurrence")
     if not isinstance(recurrence, int) or isinstance(recurrence, bool):
         recurrence = 0
-    return {"reasons": reasons[:MAX_REASONS], "lexicon": lexicon[:MAX_LEXICON],
-            "recurrence": min(max(recurrence, 0), MAX_DB_INT)}
+    return {
+        "reasons": reasons[:MAX_REASONS],
+        "lexicon": lexicon[:MAX_LEXICON],
+        "recurrence": min(max(recurrence, 0), MAX_DB_INT),
+    }
 
 
 def is_explained(rationale: Any) -> bool:
@@ -56,8 +62,13 @@ def is_explained(rationale: Any) -> bool:
 def combine_rationales(known: Any, fresh: Any) -> dict[str, Any]:
     """A reading mined again: the newest reasons first, lexicon matches pooled, recurrence counts added."""
     old, new = clean_rationale(known), clean_rationale(fresh)
-    return clean_rationale({"reasons": new["reasons"] + old["reasons"], "lexicon": new["lexicon"] + old["lexicon"],
-                            "recurrence": min(old["recurrence"] + new["recurrence"], MAX_DB_INT)})
+    return clean_rationale(
+        {
+            "reasons": new["reasons"] + old["reasons"],
+            "lexicon": new["lexicon"] + old["lexicon"],
+            "recurrence": min(old["recurrence"] + new["recurrence"], MAX_DB_INT),
+        }
+    )
 
 
 def _reading_key(alternative: Mapping[str, Any]) -> str:
@@ -66,8 +77,9 @@ def _reading_key(alternative: Mapping[str, Any]) -> str:
 
 def stored_alternatives(raw: Any) -> list[dict[str, Any]]:
     """The miner's alternatives as the candidate row keeps them: each with its ``evidence`` cleaned."""
-    return [{**alt, "evidence": clean_rationale(alt.get("evidence"))}
-            for alt in _items(raw) if isinstance(alt, Mapping)][:MAX_ALTERNATIVES]
+    return [
+        {**alt, "evidence": clean_rationale(alt.get("evidence"))} for alt in _items(raw) if isinstance(alt, Mapping)
+    ][:MAX_ALTERNATIVES]
 
 
 def combine_alternatives(known: Any, fresh: Any) -> list[dict[str, Any]]:
@@ -98,6 +110,14 @@ def _confidence(value: Any) -> float | None:
 
 def alternative_readings(raw: Any) -> list[dict[str, Any]]:
     """Alternatives as the API and the pages show them: zh, en, abbr, confidence (or None), rationale."""
-    return [{"zh": _string(alt.get("zh")), "en": _string(alt.get("en")), "abbr": _string(alt.get("abbr")),
-             "confidence": _confidence(alt.get("confidence")), "rationale": clean_rationale(alt.get("evidence"))}
-            for alt in _items(raw) if isinstance(alt, Mapping)]
+    return [
+        {
+            "zh": _string(alt.get("zh")),
+            "en": _string(alt.get("en")),
+            "abbr": _string(alt.get("abbr")),
+            "confidence": _confidence(alt.get("confidence")),
+            "rationale": clean_rationale(alt.get("evidence")),
+        }
+        for alt in _items(raw)
+        if isinstance(alt, Mapping)
+    ]

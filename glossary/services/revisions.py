@@ -10,8 +10,15 @@ from sqlalchemy.orm import Session
 from ..models import Revision, User
 
 
-def record_revision(session: Session, *, concept_id: int | None, actor: User | None, action: str,
-                    before: dict[str, Any] | None, after: dict[str, Any] | None) -> Revision:
+def record_revision(
+    session: Session,
+    *,
+    concept_id: int | None,
+    actor: User | None,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> Revision:
     """Add one revision row (flushed, not committed)."""
     revision = Revision(
         concept_id=concept_id,
@@ -28,8 +35,11 @@ def record_revision(session: Session, *, concept_id: int | None, actor: User | N
 
 def concept_history(session: Session, concept_id: int, *, public: bool = False) -> list[Revision]:
     """Every revision of a concept, newest first; ``public`` leaves out the curators' internal notes."""
-    stmt = (select(Revision).where(Revision.concept_id == concept_id)
-            .order_by(Revision.created_at.desc(), Revision.id.desc()))
+    stmt = (
+        select(Revision)
+        .where(Revision.concept_id == concept_id)
+        .order_by(Revision.created_at.desc(), Revision.id.desc())
+    )
     if public:
         stmt = stmt.where(Revision.action != "internal_note")
     return list(session.scalars(stmt))

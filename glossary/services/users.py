@@ -25,8 +25,12 @@ def _user_state(user: User) -> dict[str, Any]:
 
 
 def _token_state(token: ApiToken) -> dict[str, Any]:
-    state = {"token": token.prefix, "label": token.name, "user": token.user.name,
-             "revoked": token.revoked_at is not None}
+    state = {
+        "token": token.prefix,
+        "label": token.name,
+        "user": token.user.name,
+        "revoked": token.revoked_at is not None,
+    }
     if token.expires_at is not None:
         state["expires"] = token.expires_at.isoformat(timespec="minutes")
     return state
@@ -38,8 +42,11 @@ def list_users(session: Session) -> list[User]:
 
 def list_tokens(session: Session) -> list[ApiToken]:
     """Every token, live ones first, newest first."""
-    stmt = (select(ApiToken).options(selectinload(ApiToken.user))
-            .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc()))
+    stmt = (
+        select(ApiToken)
+        .options(selectinload(ApiToken.user))
+        .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())
+    )
     return list(session.scalars(stmt))
 
 
@@ -59,8 +66,9 @@ def find_user(session: Session, name: str) -> User:
 
 
 def _active_admins(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(User)
-                          .where(User.role == "admin", User.active.is_(True))) or 0
+    return (
+        session.scalar(select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True))) or 0
+    )
 
 
 def _keep_an_admin(session: Session, user: User) -> None:
@@ -71,8 +79,7 @@ def _keep_an_admin(session: Session, user: User) -> None:
 def create_account(session: Session, name: str, password: str, role: str, actor: User | None) -> User:
     """Create a user who can log in, and record who created it."""
     user = create_user(session, name, password, role)
-    record_revision(session, concept_id=None, actor=actor, action="user.create",
-                    before=None, after=_user_state(user))
+    record_revision(session, concept_id=None, actor=actor, action="user.create", before=None, after=_user_state(user))
     return user
 
 
@@ -87,8 +94,7 @@ def set_role(session: Session, user_id: int, role: str, actor: User | None) -> U
     before = _user_state(user)
     user.role = role
     session.flush()
-    record_revision(session, concept_id=None, actor=actor, action="user.role",
-                    before=before, after=_user_state(user))
+    record_revision(session, concept_id=None, actor=actor, action="user.role", before=before, after=_user_state(user))
     return user
 
 
@@ -107,8 +113,14 @@ def set_active(session: Session, user_id: int, active: bool, actor: User | None)
         # Ended for good, not suspended: reactivating revives no old cookie and no old token.
         end_all_sessions(user)
     session.flush()
-    record_revision(session, concept_id=None, actor=actor, action="user.activate" if active else "user.deactivate",
-                    before=before, after=_user_state(user))
+    record_revision(
+        session,
+        concept_id=None,
+        actor=actor,
+        action="user.activate" if active else "user.deactivate",
+        before=before,
+        after=_user_state(user),
+    )
     if not active:
         for token in user.tokens:
             if token.revoked_at is None:
@@ -132,8 +144,7 @@ def sign_out_everywhere(session: Session, user_id: int, actor: User | None) -> U
     user = get_user(session, user_id)
     end_all_sessions(user)
     session.flush()
-    record_revision(session, concept_id=None, actor=actor, action="user.sign_out",
-                    before=None, after=_user_state(user))
+    record_revision(session, concept_id=None, actor=actor, action="user.sign_out", before=None, after=_user_state(user))
     return user
 
 
@@ -143,8 +154,9 @@ def change_own_password(session: Session, user: User, current_password: str, new
         raise ValidationFailed("The current password is not right.", code="wrong_password")
     set_password(user, new_password)
     session.flush()
-    record_revision(session, concept_id=None, actor=user, action="user.password_change",
-                    before=None, after=_user_state(user))
+    record_revision(
+        session, concept_id=None, actor=user, action="user.password_change", before=None, after=_user_state(user)
+    )
     return user
 
 
@@ -153,25 +165,29 @@ def reset_password(session: Session, user_id: int, new_password: str, actor: Use
     user = get_user(session, user_id)
     set_password(user, new_password)
     session.flush()
-    record_revision(session, concept_id=None, actor=actor, action="user.password_reset",
-                    before=None, after=_user_state(user))
+    record_revision(
+        session, concept_id=None, actor=actor, action="user.password_reset", before=None, after=_user_state(user)
+    )
     return user
 
 
-def issue_token(session: Session, user_id: int, label: str, actor: User | None,
-                expires_in: timedelta | None = None) -> tuple[str, ApiToken]:
+def issue_token(
+    session: Session, user_id: int, label: str, actor: User | None, expires_in: timedelta | None = None
+) -> tuple[str, ApiToken]:
     """A new API token for a user, optionally expiring; the plain text is returned once and never stored."""
     user = get_user(session, user_id)
     if not user.active:
         raise ValidationFailed(f"{user.name} is deactivated; reactivate the user first.")
     plain, token = create_token(session, user, label, expires_in)
-    record_revision(session, concept_id=None, actor=actor, action="token.create",
-                    before=None, after=_token_state(token))
+    record_revision(
+        session, concept_id=None, actor=actor, action="token.create", before=None, after=_token_state(token)
+    )
     return plain, token
 
 
 def withdraw_token(session: Session, token_id: int, actor: User | None) -> ApiToken:
     token = revoke_token(session, token_id)
-    record_revision(session, concept_id=None, actor=actor, action="token.revoke",
-                    before=None, after=_token_state(token))
+    record_revision(
+        session, concept_id=None, actor=actor, action="token.revoke", before=None, after=_token_state(token)
+    )
     return token

@@ -36,16 +36,27 @@ from .forms import PasswordResetForm, RoleForm, TokenForm, UserForm
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _page(user_form: UserForm | None = None, token_form: TokenForm | None = None,
-          new_token: str | None = None, status: int = 200, well_known_text: str | None = None):
+def _page(
+    user_form: UserForm | None = None,
+    token_form: TokenForm | None = None,
+    new_token: str | None = None,
+    status: int = 200,
+    well_known_text: str | None = None,
+):
     users = list_users(db.session)
     token_form = token_form or TokenForm()
     token_form.user_id.choices = [SelectChoice(u.id, f"{u.name} ({u.role})") for u in users if u.active]
-    return render_template("admin/users.html", users=users, tokens=list_tokens(db.session),
-                           user_form=user_form or UserForm(), token_form=token_form,
-                           roles=ROLES, new_token=new_token, now=utcnow(),
-                           well_known=well_known_text or "\n".join(sorted(well_known(db.session).values(),
-                                                                           key=str.lower))), status
+    return render_template(
+        "admin/users.html",
+        users=users,
+        tokens=list_tokens(db.session),
+        user_form=user_form or UserForm(),
+        token_form=token_form,
+        roles=ROLES,
+        new_token=new_token,
+        now=utcnow(),
+        well_known=well_known_text or "\n".join(sorted(well_known(db.session).values(), key=str.lower)),
+    ), status
 
 
 def _perform(action: Callable[[], str]):
@@ -116,16 +127,18 @@ def reset_user_password(user_id: int):
             return redirect(url_for(".users"))
     elif form.is_submitted():
         status = 422
-    return render_template("auth/password.html", form=form, heading=f"New password for {user.name}",
-                           intro=f"{user.name} will be logged out everywhere and log in again "
-                                 "with the new password."), status
+    return render_template(
+        "auth/password.html",
+        form=form,
+        heading=f"New password for {user.name}",
+        intro=f"{user.name} will be logged out everywhere and log in again with the new password.",
+    ), status
 
 
 @bp.post("/users/<int:user_id>/sign-out")
 @role_required("admin")
 def sign_out(user_id: int):
-    return _perform(lambda: f"{sign_out_everywhere(db.session, user_id, current_user).name} "
-                            "is logged out everywhere.")
+    return _perform(lambda: f"{sign_out_everywhere(db.session, user_id, current_user).name} is logged out everywhere.")
 
 
 @bp.post("/tokens")
@@ -136,8 +149,9 @@ def create_token():
     if not form.validate():
         return _page(token_form=form, status=422)
     with one_transaction() as outcome:
-        plain, _token = issue_token(db.session, form.user_id.data, form.label.data, current_user,
-                                    parse_lifetime(form.expires.data))
+        plain, _token = issue_token(
+            db.session, form.user_id.data, form.label.data, current_user, parse_lifetime(form.expires.data)
+        )
     if outcome.refused:
         return _page(token_form=form, status=outcome.status)
     response = make_response(_page(new_token=plain))

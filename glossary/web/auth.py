@@ -31,10 +31,12 @@ def load_user(session_id: str) -> User | None:
 
 
 class LoginForm(FlaskForm):
-    name = StringField("User name", render_kw={"autocomplete": "username"},
-                       validators=[DataRequired(), Length(max=80)])
-    password = PasswordField("Password", render_kw={"autocomplete": "current-password"},
-                             validators=[DataRequired(), Length(max=MAX_PASSWORD)])
+    name = StringField("User name", render_kw={"autocomplete": "username"}, validators=[DataRequired(), Length(max=80)])
+    password = PasswordField(
+        "Password",
+        render_kw={"autocomplete": "current-password"},
+        validators=[DataRequired(), Length(max=MAX_PASSWORD)],
+    )
     remember = BooleanField("Keep me logged in")
 
 
@@ -106,8 +108,12 @@ def change_password():
             return redirect(url_for("main.index"))
     elif form.is_submitted():
         status = 422
-    return render_template("auth/password.html", form=form, heading="Change your password",
-                           intro="Every other browser logged in as you will be logged out."), status
+    return render_template(
+        "auth/password.html",
+        form=form,
+        heading="Change your password",
+        intro="Every other browser logged in as you will be logged out.",
+    ), status
 
 
 @bp.app_context_processor

@@ -42,6 +42,7 @@ DELETED_PER_PAGE = 100
 
 # --- pages ------------------------------------------------------------------
 
+
 @bp.get("/concepts/<int:concept_id>")
 def show(concept_id: int):
     concept = db.session.get(Concept, concept_id)
@@ -51,15 +52,23 @@ def show(concept_id: int):
         if not history:
             abort(404, f"No concept has id {concept_id}.")
         # Deleted: its history survives, so it can be brought back.
-        return render_template("concepts/deleted.html", concept_id=concept_id, history=history,
-                               last=history[0].before), 404
+        return render_template(
+            "concepts/deleted.html", concept_id=concept_id, history=history, last=history[0].before
+        ), 404
     # Evidence quotes the text as written, so traditional forms are marked too.
     needles = [t.text for t in concept.terms] + [t.zh_hant for t in concept.terms if t.zh_hant]
-    return render_template("concepts/show.html", concept=concept, history=history, needles=needles,
-                           evidence=concept.evidence[:EVIDENCE_SHOWN], evidence_total=len(concept.evidence),
-                           related=related_concepts(db.session, concept_id), relation_labels=RELATION_LABELS,
-                           term_notes=term_notes(db.session, concept_id),
-                           internal=internal_note(db.session, concept_id) if curator else "")
+    return render_template(
+        "concepts/show.html",
+        concept=concept,
+        history=history,
+        needles=needles,
+        evidence=concept.evidence[:EVIDENCE_SHOWN],
+        evidence_total=len(concept.evidence),
+        related=related_concepts(db.session, concept_id),
+        relation_labels=RELATION_LABELS,
+        term_notes=term_notes(db.session, concept_id),
+        internal=internal_note(db.session, concept_id) if curator else "",
+    )
 
 
 @bp.get("/concepts/deleted")
@@ -141,12 +150,21 @@ def _conflict_page(concept_id: int, form: ConceptForm, exc: Conflict):
     yours = form.concept_data()
     base = snapshot_at(db.session, concept_id, form.expected_version())
     merged, clashes = rebase_edit(base, theirs, yours)
-    refilled = ConceptForm(formdata=None, data={**merged, "version": theirs["version"],
-                                                "internal_note": form.internal_note.data})
+    refilled = ConceptForm(
+        formdata=None, data={**merged, "version": theirs["version"], "internal_note": form.internal_note.data}
+    )
     offer_domains(refilled.domain, domain_names(db.session), merged.get("domain"))
     refilled.add_blank_rows()
-    return render_template("concepts/edit.html", form=refilled, concept=concept, conflict=exc.message,
-                           theirs=theirs, yours=yours, merged=merged, clashes=clashes), 409
+    return render_template(
+        "concepts/edit.html",
+        form=refilled,
+        concept=concept,
+        conflict=exc.message,
+        theirs=theirs,
+        yours=yours,
+        merged=merged,
+        clashes=clashes,
+    ), 409
 
 
 @bp.route("/concepts/<int:concept_id>/delete", methods=["GET", "POST"])
@@ -156,13 +174,21 @@ def delete(concept_id: int):
     form = DeleteConceptForm(version=concept.version)
     if form.validate_on_submit():
         version = form.version.data
-        delete_concept(db.session, concept_id, current_user,
-                       expected_version=int(version) if version and version.isdigit() else None)
+        delete_concept(
+            db.session,
+            concept_id,
+            current_user,
+            expected_version=int(version) if version and version.isdigit() else None,
+        )
         db.session.commit()
         # Markup survives the session cookie, so the message can link to where the concept can be restored.
-        flash(Markup('Concept {id} deleted. Its history keeps it: <a href="{page}">restore it from its page</a> '
-                     'or see <a href="{deleted}">all deleted concepts</a>.').format(
-            id=concept_id, page=url_for(".show", concept_id=concept_id), deleted=url_for(".deleted")), "success")
+        flash(
+            Markup(
+                'Concept {id} deleted. Its history keeps it: <a href="{page}">restore it from its page</a> '
+                'or see <a href="{deleted}">all deleted concepts</a>.'
+            ).format(id=concept_id, page=url_for(".show", concept_id=concept_id), deleted=url_for(".deleted")),
+            "success",
+        )
         return redirect(url_for("main.index"))
     return render_template("concepts/delete.html", form=form, concept=concept)
 
@@ -179,8 +205,12 @@ def relate(concept_id: int):
         found = [c for c in find_concepts(db.session, query) if c.id != concept_id] if query else []
         if len(found) != 1:
             names = ", ".join(str(c.id) for c in found[:5])
-            raise ValidationFailed(f"“{query}” names {len(found)} other concepts" + (f" ({names})" if found else "")
-                                   + "; give the id of one.", details={"field": "target"})
+            raise ValidationFailed(
+                f"“{query}” names {len(found)} other concepts"
+                + (f" ({names})" if found else "")
+                + "; give the id of one.",
+                details={"field": "target"},
+            )
         add_relation(db.session, concept_id, kind, found[0].id, current_user)
         return f"Linked concept {found[0].id} ({RELATION_LABELS.get(kind, kind)})."
 

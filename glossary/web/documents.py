@@ -31,23 +31,42 @@ def index():
 
 
 def _page():
-    return render_template("documents/index.html", form=UploadForm(), sources=list_sources(db.session),
-                           accept=",".join(ACCEPTED_SUFFIXES), describe_read=describe_read)
+    return render_template(
+        "documents/index.html",
+        form=UploadForm(),
+        sources=list_sources(db.session),
+        accept=",".join(ACCEPTED_SUFFIXES),
+        describe_read=describe_read,
+    )
 
 
 @bp.post("/documents")
 @role_required("curator")
 def upload():
-    files = [(storage.filename or "upload.txt", storage.read())
-             for storage in request.files.getlist("files") if storage.filename]
+    files = [
+        (storage.filename or "upload.txt", storage.read())
+        for storage in request.files.getlist("files")
+        if storage.filename
+    ]
     results = mine_uploads(db.session, files, actor=current_user)
     db.session.commit()
     mined = any(result.ok for result in results)
     if _wants_json():
-        return jsonify({"results": [
-            {"filename": r.filename, "ok": r.ok, "message": r.message, "source_id": r.source_id, "code": r.code,
-             "review_url": url_for("review.queue", source=r.source_id) if r.ok else None}
-            for r in results]}), 200 if mined else 422
+        return jsonify(
+            {
+                "results": [
+                    {
+                        "filename": r.filename,
+                        "ok": r.ok,
+                        "message": r.message,
+                        "source_id": r.source_id,
+                        "code": r.code,
+                        "review_url": url_for("review.queue", source=r.source_id) if r.ok else None,
+                    }
+                    for r in results
+                ]
+            }
+        ), 200 if mined else 422
     for result in results:
         flash(result.message, "success" if result.ok else "error")
     if not mined:

@@ -38,8 +38,11 @@ def _strip(value: Any) -> Any:
 class TermForm(Form):
     """One row of the concept form (a sub-form: the outer form carries the token)."""
 
-    lang = SelectField("Language", default="",
-                       choices=[SelectChoice("", "auto"), SelectChoice("zh", "中文"), SelectChoice("en", "English")])
+    lang = SelectField(
+        "Language",
+        default="",
+        choices=[SelectChoice("", "auto"), SelectChoice("zh", "中文"), SelectChoice("en", "English")],
+    )
     text = StringField("Term", filters=[_strip], validators=[Optional(), Length(max=MAX_TERM_LENGTH)])
     # Chinese terms only: a traditional form chosen by a curator (Taiwan usage); empty: converted.
     zh_hant = StringField("繁體", filters=[_strip], validators=[Optional(), Length(max=MAX_TERM_LENGTH)])
@@ -58,8 +61,11 @@ class ConceptForm(FlaskForm):
     definition = TextAreaField("Definition (public)", filters=[_strip], validators=[Length(max=20000)])
     note = TextAreaField("Note (public: usage, source)", filters=[_strip], validators=[Length(max=20000)])
     # Kept apart (services/internal_notes.py): shown to curators only, never exported.
-    internal_note = TextAreaField("Internal note (curators only; never shown to the public or exported)",
-                                  filters=[_strip], validators=[Length(max=20000)])
+    internal_note = TextAreaField(
+        "Internal note (curators only; never shown to the public or exported)",
+        filters=[_strip],
+        validators=[Length(max=20000)],
+    )
     status = SelectField("Concept status", choices=[SelectChoice(s) for s in CONCEPT_STATUSES], default="approved")
     terms = FieldList(FormField(TermForm), min_entries=1, max_entries=MAX_TERMS + BLANK_TERM_ROWS)
     # New concepts only: without it, one whose Chinese and English terms an existing concept has is refused.
@@ -81,13 +87,21 @@ class ConceptForm(FlaskForm):
             if row.lang.data:
                 term["lang"] = row.lang.data
             terms.append(term)
-        return {"domain": self.domain.data, "definition": self.definition.data, "note": self.note.data,
-                "status": self.status.data, "terms": terms}
+        return {
+            "domain": self.domain.data,
+            "definition": self.definition.data,
+            "note": self.note.data,
+            "status": self.status.data,
+            "terms": terms,
+        }
 
     def term_notes(self) -> list[dict[str, str]]:
         """Each kept row's note, named by its term (an empty note removes one)."""
-        return [{"text": row.text.data, "kind": row.kind.data, "lang": row.lang.data, "note": row.note.data or ""}
-                for row in self.terms if row.text.data and not row.remove.data]
+        return [
+            {"text": row.text.data, "kind": row.kind.data, "lang": row.lang.data, "note": row.note.data or ""}
+            for row in self.terms
+            if row.text.data and not row.remove.data
+        ]
 
     def expected_version(self) -> int | None:
         raw = (self.version.data or "").strip()
@@ -107,16 +121,18 @@ def offer_domains(field: SelectField, names: list[str], keep: str | None = None)
 
 class DeleteConceptForm(FlaskForm):
     version = HiddenField()
-    confirm = BooleanField("Yes, delete this concept and all its terms",
-                           validators=[DataRequired("Tick the box to confirm.")])
+    confirm = BooleanField(
+        "Yes, delete this concept and all its terms", validators=[DataRequired("Tick the box to confirm.")]
+    )
 
 
 class CandidateForm(FlaskForm):
     """Edit-then-approve: the corrected text, and optionally the concept's domain and definition."""
 
     zh = StringField("中文 (simplified)", filters=[_strip], validators=[Length(max=MAX_TERM_LENGTH)])
-    zh_hant = StringField("繁體 (traditional; empty: converted)", filters=[_strip],
-                          validators=[Length(max=MAX_TERM_LENGTH)])
+    zh_hant = StringField(
+        "繁體 (traditional; empty: converted)", filters=[_strip], validators=[Length(max=MAX_TERM_LENGTH)]
+    )
     en = StringField("English", filters=[_strip], validators=[Length(max=MAX_TERM_LENGTH)])
     abbr = StringField("Abbreviation", filters=[_strip], validators=[Length(max=100)])
     domain = SelectField("Domain", choices=[], default="")
@@ -140,17 +156,26 @@ class UserForm(FlaskForm):
 class PasswordResetForm(FlaskForm):
     """A new password, typed twice (an admin setting someone's)."""
 
-    new_password = PasswordField("New password", render_kw={"autocomplete": "new-password"},
-                                 validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)])
-    confirm = PasswordField("New password again", render_kw={"autocomplete": "new-password"},
-                            validators=[DataRequired(), EqualTo("new_password", "The two new passwords differ.")])
+    new_password = PasswordField(
+        "New password",
+        render_kw={"autocomplete": "new-password"},
+        validators=[DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)],
+    )
+    confirm = PasswordField(
+        "New password again",
+        render_kw={"autocomplete": "new-password"},
+        validators=[DataRequired(), EqualTo("new_password", "The two new passwords differ.")],
+    )
 
 
 class PasswordChangeForm(PasswordResetForm):
     """One's own new password: the current one first, so a borrowed session cannot take the account."""
 
-    current_password = PasswordField("Current password", render_kw={"autocomplete": "current-password"},
-                                     validators=[DataRequired(), Length(max=MAX_PASSWORD)])
+    current_password = PasswordField(
+        "Current password",
+        render_kw={"autocomplete": "current-password"},
+        validators=[DataRequired(), Length(max=MAX_PASSWORD)],
+    )
 
 
 class RoleForm(FlaskForm):
@@ -161,6 +186,14 @@ class TokenForm(FlaskForm):
     user_id = SelectField("For user", coerce=int, choices=[])
     label = StringField("What it is for", filters=[_strip], validators=[DataRequired(), Length(max=80)])
     # Lifetimes in the syntax of `flask create-token --expires`, read by the same parser.
-    expires = SelectField("Expires", default="", choices=[
-        SelectChoice("", "never (until revoked)"), SelectChoice("7d", "in 7 days"),
-        SelectChoice("30d", "in 30 days"), SelectChoice("90d", "in 90 days"), SelectChoice("365d", "in a year")])
+    expires = SelectField(
+        "Expires",
+        default="",
+        choices=[
+            SelectChoice("", "never (until revoked)"),
+            SelectChoice("7d", "in 7 days"),
+            SelectChoice("30d", "in 30 days"),
+            SelectChoice("90d", "in 90 days"),
+            SelectChoice("365d", "in a year"),
+        ],
+    )

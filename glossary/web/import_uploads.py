@@ -109,8 +109,9 @@ class UploadFolder:
             description.unlink(missing_ok=True)
         if time.time() - pending.created > self.max_age:
             minutes = self.max_age // 60
-            raise UploadUnavailable(f"This import has expired (files wait {minutes} minutes). Upload the file again.",
-                                    410)
+            raise UploadUnavailable(
+                f"This import has expired (files wait {minutes} minutes). Upload the file again.", 410
+            )
         if hashlib.sha256(raw).hexdigest() != pending.sha256:
             raise UploadUnavailable("The stored file has changed since the preview. Upload the file again.", 409)
         return pending, raw

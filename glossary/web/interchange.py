@@ -83,8 +83,10 @@ class ExportForm(FlaskForm):
     zh_tags = SelectField(
         "Chinese language tags (TBX)",
         default="script",
-        choices=[SelectChoice("script", "zh-Hans and zh-Hant (by script)"),
-                 SelectChoice("region", "zh-CN and zh-TW (for tools that want regions)")],
+        choices=[
+            SelectChoice("script", "zh-Hans and zh-Hant (by script)"),
+            SelectChoice("region", "zh-CN and zh-TW (for tools that want regions)"),
+        ],
     )
     doctype = BooleanField("TBX 2008 with a DOCTYPE (only for a tool that asks for one)")
 
@@ -129,20 +131,32 @@ class CancelForm(FlaskForm):
 
 
 def _uploads() -> UploadFolder:
-    return UploadFolder(current_app.instance_path, int(current_app.config.get("IMPORT_UPLOAD_MAX_AGE",
-                                                                              DEFAULT_MAX_AGE)))
+    return UploadFolder(
+        current_app.instance_path, int(current_app.config.get("IMPORT_UPLOAD_MAX_AGE", DEFAULT_MAX_AGE))
+    )
 
 
 def _runs_inline(raw: bytes) -> bool:
     return len(raw) <= int(current_app.config.get("IMPORT_INLINE_MAX_BYTES", INLINE_MAX_BYTES))
 
 
-def _import_page(form: ImportForm | None = None, status: int = 200, error: str | None = None,
-                 format_error: FormatError | None = None, filename: str | None = None):
+def _import_page(
+    form: ImportForm | None = None,
+    status: int = 200,
+    error: str | None = None,
+    format_error: FormatError | None = None,
+    filename: str | None = None,
+):
     workers = import_workers(current_app)
     jobs = [get_job(db.session, job.id, workers) if job.active else job for job in recent_jobs(db.session)]
-    return render_template("interchange/import.html", form=form or ImportForm(), error=error,
-                           format_error=format_error, filename=filename, jobs=jobs), status
+    return render_template(
+        "interchange/import.html",
+        form=form or ImportForm(),
+        error=error,
+        format_error=format_error,
+        filename=filename,
+        jobs=jobs,
+    ), status
 
 
 def _start(kind: str, raw: bytes, pending: PendingUpload, form: ImportForm | None = None):
@@ -186,14 +200,21 @@ def _job_answer(job: ImportJob):
     per_page = int(current_app.config.get("IMPORT_REPORT_PAGE_SIZE", REPORT_PAGE_SIZE))
     rows, matching = job_outcomes(db.session, job.id, outcome=outcome, page=page, per_page=per_page)
     upload_id = (job.options or {}).get("upload_id", "")
-    can_apply = (job.kind == "preview" and job.ok and job.user_id == current_user.id
-                 and _uploads().is_waiting(upload_id))
+    can_apply = job.kind == "preview" and job.ok and job.user_id == current_user.id and _uploads().is_waiting(upload_id)
     apply_form = ApplyForm(upload_id=upload_id, sha256=job.sha256) if can_apply else None
     status = 200 if job.ok else 422 if job.status == "finished" else 200
-    return render_template("interchange/report.html", job=job, rows=rows, matching=matching, page=page,
-                           pages=max(1, -(-matching // per_page)), outcome=outcome, outcomes=OUTCOMES,
-                           apply_form=apply_form,
-                           summary=summarize(job.counts or {}, (job.counts or {}).get("evidence_skipped", 0))), status
+    return render_template(
+        "interchange/report.html",
+        job=job,
+        rows=rows,
+        matching=matching,
+        page=page,
+        pages=max(1, -(-matching // per_page)),
+        outcome=outcome,
+        outcomes=OUTCOMES,
+        apply_form=apply_form,
+        summary=summarize(job.counts or {}, (job.counts or {}).get("evidence_skipped", 0)),
+    ), status
 
 
 @bp.get("/admin/import")
@@ -254,8 +275,18 @@ def job_progress(job_id: int):
     """What the job page's script polls: where the job is, and that the page is still open."""
     job = get_job(db.session, job_id, import_workers(current_app))
     note_client(db.session, job)
-    return jsonify({"id": job.id, "status": job.status, "phase": job.phase, "done": job.done, "total": job.total,
-                    "active": job.active, "message": describe_progress(job), "error": job.error})
+    return jsonify(
+        {
+            "id": job.id,
+            "status": job.status,
+            "phase": job.phase,
+            "done": job.done,
+            "total": job.total,
+            "active": job.active,
+            "message": describe_progress(job),
+            "error": job.error,
+        }
+    )
 
 
 @bp.post("/admin/import/jobs/<int:job_id>/cancel")
@@ -278,8 +309,9 @@ def export_page():
     if not form.validate():
         return render_template("interchange/export.html", form=form), 400
     fmt, direction = EXPORTS[form.format.data]
-    download = export_file(db.session, fmt, direction, form.status.data or None, zh_tags=form.zh_tags.data,
-                           doctype=form.doctype.data)
+    download = export_file(
+        db.session, fmt, direction, form.status.data or None, zh_tags=form.zh_tags.data, doctype=form.doctype.data
+    )
     response = current_app.response_class(download.data, content_type=download.media_type)
     response.headers.set("Content-Disposition", "attachment", filename=download.filename)
     return response

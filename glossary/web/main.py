@@ -35,13 +35,21 @@ def index():
     page_number = request.args.get("page", "1")
     page_number = min(max(int(page_number), 1), MAX_PAGE) if page_number.isdigit() else 1
     if not query:
-        return render_template("search/index.html", query=query, script=script, results=None,
-                               counts=status_counts(db.session))
+        return render_template(
+            "search/index.html", query=query, script=script, results=None, counts=status_counts(db.session)
+        )
     page = search_concepts(db.session, query, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
     pages = min(MAX_PAGE, max(1, -(-page.total // PAGE_SIZE)))
-    return render_template("search/index.html", query=query, script=script, total=page.total,
-                           results=result_views(page.results, query, script), page=page_number, pages=pages,
-                           in_query=page.in_query)
+    return render_template(
+        "search/index.html",
+        query=query,
+        script=script,
+        total=page.total,
+        results=result_views(page.results, query, script),
+        page=page_number,
+        pages=pages,
+        in_query=page.in_query,
+    )
 
 
 def _head_revision() -> str | None:

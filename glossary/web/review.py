@@ -41,7 +41,6 @@ READING_FIELDS = ("zh", "zh_hant", "en", "abbr")
 MAX_PER_PAGE = 200
 
 
-
 def candidate_label(candidate: Candidate, edits: dict[str, str] | None = None) -> str:
     values = {k: (edits or {}).get(k, getattr(candidate, k)) for k in ("zh", "en", "abbr")}
     return " · ".join(v for v in values.values() if v)
@@ -75,15 +74,27 @@ def queue():
     pages = max(ceil(total / per_page), 1)
     if page > pages:  # the last page emptied by reviewing: show the one before
         return redirect(url_for(".queue", status=status, source=source_id, page=pages, per_page=per_page))
-    suggestions = {c.id: suggest_concepts(db.session, c.zh, c.en, c.abbr) for c in candidates} \
-        if status == "new" else {}
+    suggestions = (
+        {c.id: suggest_concepts(db.session, c.zh, c.en, c.abbr) for c in candidates} if status == "new" else {}
+    )
     domains = {c.id: suggest_domain(db.session, c) for c in candidates} if status == "new" else {}
     source = db.session.get(Source, source_id) if source_id else None
     here = {"status": status, "source": source_id, "page": page, "per_page": per_page}
-    return render_template("review/queue.html", candidates=candidates, total=total, page=page, pages=pages,
-                           status=status, source=source, sources=list_sources(db.session),
-                           suggestions=suggestions, here=here, statuses=CANDIDATE_STATUSES,
-                           domains=domains, domain_names=domain_names(db.session))
+    return render_template(
+        "review/queue.html",
+        candidates=candidates,
+        total=total,
+        page=page,
+        pages=pages,
+        status=status,
+        source=source,
+        sources=list_sources(db.session),
+        suggestions=suggestions,
+        here=here,
+        statuses=CANDIDATE_STATUSES,
+        domains=domains,
+        domain_names=domain_names(db.session),
+    )
 
 
 @bp.post("/review/<int:candidate_id>/approve")
@@ -93,8 +104,9 @@ def approve(candidate_id: int):
 
     def run() -> str:
         if domain and domain not in domain_names(db.session):
-            raise ValidationFailed(f"“{domain}” is not on the list of domains; an admin can add it.",
-                                   details={"field": "domain"})
+            raise ValidationFailed(
+                f"“{domain}” is not on the list of domains; an admin can add it.", details={"field": "domain"}
+            )
         edits = {"domain": domain} if domain else None
         concept = approve_candidate(db.session, candidate_id, current_user, edits=edits)
         return f"Approved {candidate_label(get_candidate(db.session, candidate_id))} (concept {concept.id})."
@@ -152,9 +164,17 @@ def merge_preview(candidate_id: int):
             return redirect(url_for(".edit", candidate_id=candidate_id, next=next_url, **(edits or {})))
     elif query:
         found = find_concepts(db.session, query)
-    return render_template("review/merge.html", candidate=candidate, concept=concept, options=options,
-                           found=found, query=query, next_url=next_url, edits=edits or {},
-                           suggestions=suggest_concepts(db.session, candidate.zh, candidate.en, candidate.abbr))
+    return render_template(
+        "review/merge.html",
+        candidate=candidate,
+        concept=concept,
+        options=options,
+        found=found,
+        query=query,
+        next_url=next_url,
+        edits=edits or {},
+        suggestions=suggest_concepts(db.session, candidate.zh, candidate.en, candidate.abbr),
+    )
 
 
 @bp.post("/review/<int:candidate_id>/merge")
@@ -210,8 +230,15 @@ def edit(candidate_id: int):
         merge_into = request.form.get("merge_into", "")
         if merge_into.isdigit():  # the corrected reading, to the preview of what merging it adds
             reading = {key: form.edits()[key] for key in READING_FIELDS}
-            return redirect(url_for(".merge_preview", candidate_id=candidate_id, concept_id=merge_into,
-                                    next=request.values.get("next", ""), **reading))
+            return redirect(
+                url_for(
+                    ".merge_preview",
+                    candidate_id=candidate_id,
+                    concept_id=merge_into,
+                    next=request.values.get("next", ""),
+                    **reading,
+                )
+            )
         try:
             concept = approve_candidate(db.session, candidate_id, current_user, edits=form.edits())
         except ServiceError as exc:
@@ -223,5 +250,10 @@ def edit(candidate_id: int):
             return redirect(_back())
     suggestions = suggest_concepts(db.session, form.zh.data or "", form.en.data or "", form.abbr.data or "")
     status = 422 if form.is_submitted() else 200
-    return render_template("review/edit.html", candidate=candidate, form=form, suggestions=suggestions,
-                           next_url=request.values.get("next", "")), status
+    return render_template(
+        "review/edit.html",
+        candidate=candidate,
+        form=form,
+        suggestions=suggestions,
+        next_url=request.values.get("next", ""),
+    ), status

@@ -63,7 +63,7 @@ def highlight(sentence: str, needles: list[str] | tuple[str, ...]) -> list[tuple
     pieces, at = [], 0
     for match in pattern.finditer(sentence):
         if match.start() > at:
-            pieces.append((sentence[at:match.start()], False))
+            pieces.append((sentence[at : match.start()], False))
         pieces.append((match.group(), True))
         at = match.end()
     if at < len(sentence):
@@ -102,27 +102,39 @@ def snapshot_changes(before: dict[str, Any] | None, after: dict[str, Any] | None
             diff = _text_diff(old, new) if old and new else None
             changes.append({"field": field, "before": old, "after": new, "diff": diff})
     for label, note in (after.get("term_notes") or {}).items():
-        changes.append({"field": f"note of {label}", "before": (before.get("term_notes") or {}).get(label, ""),
-                        "after": note})
+        changes.append(
+            {"field": f"note of {label}", "before": (before.get("term_notes") or {}).get(label, ""), "after": note}
+        )
     link = after if "relation" in after else before if "relation" in before else None
     if link:
         if link["relation"] == "broader":
             text = f"concept {link.get('broader_id')} is broader than concept {link.get('narrower_id')}"
         else:
             text = f"concept {link.get('concept_id')} see also concept {link.get('target_id')}"
-        changes.append({"field": "related concepts", "before": "" if link is after else text,
-                        "after": text if link is after else ""})
+        changes.append(
+            {
+                "field": "related concepts",
+                "before": "" if link is after else text,
+                "after": text if link is after else "",
+            }
+        )
     old_terms = {term_identity(t): t for t in before.get("terms") or []}
     new_terms = {term_identity(t): t for t in after.get("terms") or []}
     for identity, term in old_terms.items():
         if identity not in new_terms:
             changes.append({"field": "term removed", "before": _term_label(term), "after": ""})
         elif new_terms[identity].get("status") != term.get("status"):
-            changes.append({"field": "term status", "before": _term_label(term),
-                            "after": _term_label(new_terms[identity])})
+            changes.append(
+                {"field": "term status", "before": _term_label(term), "after": _term_label(new_terms[identity])}
+            )
         if identity in new_terms and new_terms[identity].get("zh_hant") != term.get("zh_hant"):
-            changes.append({"field": f"traditional form of {identity[2]}", "before": term.get("zh_hant") or "",
-                            "after": new_terms[identity].get("zh_hant") or "(converted)"})
+            changes.append(
+                {
+                    "field": f"traditional form of {identity[2]}",
+                    "before": term.get("zh_hant") or "",
+                    "after": new_terms[identity].get("zh_hant") or "(converted)",
+                }
+            )
     for identity, term in new_terms.items():
         if identity not in old_terms:
             changes.append({"field": "term added", "before": "", "after": _term_label(term)})

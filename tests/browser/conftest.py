@@ -21,8 +21,14 @@ from glossary.services.accounts import create_user
 from ..conftest import PG_URL, _database_url, _reset_postgres
 
 CHROMIUM = Path(os.environ.get("GLOSSARY_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 CURATOR = ("cora", "curator-password-1")
 ADMIN = ("ada", "admin-password-1")
 
@@ -34,12 +40,14 @@ def live_server(tmp_path_factory):
     saved = os.environ.get("GLOSSARY_INSTANCE_PATH")
     os.environ["GLOSSARY_INSTANCE_PATH"] = str(folder / "instance")
     try:
-        app = create_app({
-            "SQLALCHEMY_DATABASE_URI": _database_url(folder),  # SQLite here, PostgreSQL in CI's second run
-            "SECRET_KEY": secrets.token_hex(16),
-            "WTF_CSRF_ENABLED": True,
-            "RATELIMIT_ENABLED": False,
-        })
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": _database_url(folder),  # SQLite here, PostgreSQL in CI's second run
+                "SECRET_KEY": secrets.token_hex(16),
+                "WTF_CSRF_ENABLED": True,
+                "RATELIMIT_ENABLED": False,
+            }
+        )
     finally:
         if saved is None:
             os.environ.pop("GLOSSARY_INSTANCE_PATH", None)
@@ -68,8 +76,10 @@ def live_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium fonts-noto-cjk) "
-                    "to run the browser tests")
+        pytest.skip(
+            f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium fonts-noto-cjk) "
+            "to run the browser tests"
+        )
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (requirements-dev.txt) is not installed")
     with sync_api.sync_playwright() as playwright:
         # launch() starts from a new temporary profile each time: a fresh profile every run.
@@ -84,8 +94,9 @@ def new_page(browser):
     contexts = []
 
     def open_page(javascript: bool = True):
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
-                                      java_script_enabled=javascript)
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, locale="zh-CN", java_script_enabled=javascript
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()

@@ -37,8 +37,9 @@ def log_in(page, base: str) -> None:
 
 def card(page, english: str):
     """The queue card whose English term is exactly ``english``."""
-    return page.locator("#queue .candidate").filter(has=page.locator(".pair .en", has_text=re.compile(
-        f"^{re.escape(english)}$")))
+    return page.locator("#queue .candidate").filter(
+        has=page.locator(".pair .en", has_text=re.compile(f"^{re.escape(english)}$"))
+    )
 
 
 def shoot(page, folder: Path, name: str) -> Path:

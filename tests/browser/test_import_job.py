@@ -21,12 +21,14 @@ ROWS = 8000  # about 330 KB: more than the request imports itself
 
 def test_a_large_import_is_followed_to_its_report_and_applied(live_server, new_page, screenshot_dir, tmp_path):
     csv = tmp_path / "enzymes.csv"
-    csv.write_text("zh,en\n" + "".join(f"浏览器测试酶-{i},browser test enzyme {i}\n" for i in range(ROWS)),
-                   encoding="utf-8")
+    csv.write_text(
+        "zh,en\n" + "".join(f"浏览器测试酶-{i},browser test enzyme {i}\n" for i in range(ROWS)), encoding="utf-8"
+    )
     page = new_page()
     refused = []
-    page.on("console", lambda message: refused.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
     page.goto(f"{live_server}/login")
     page.fill("input[name=name]", ADMIN[0])
     page.fill("input[name=password]", ADMIN[1])

@@ -93,14 +93,22 @@ def test_the_fast_reader_finds_the_lines_the_slow_one_does(sample, indent):
     """Concepts read with the C decoder start on the lines the position-tracking scanner says."""
     from glossary.formats.jsonfmt import _decode_fast, _decode_slow
 
-    text = json.dumps({"sources": sample["sources"], "concepts": sample["concepts"], "format": sample["format"]},
-                      ensure_ascii=False, indent=indent) + "\n"
+    text = (
+        json.dumps(
+            {"sources": sample["sources"], "concepts": sample["concepts"], "format": sample["format"]},
+            ensure_ascii=False,
+            indent=indent,
+        )
+        + "\n"
+    )
     fast, slow = _decode_fast(text), _decode_slow(text)
     assert fast == slow and fast[1]
 
 
-@pytest.mark.parametrize("document", ['{"concepts": [{"terms": []},]}', '{"concepts": [] "x": 1}',
-                                      '{"concepts": []} []', "{'concepts': []}", ""])
+@pytest.mark.parametrize(
+    "document",
+    ['{"concepts": [{"terms": []},]}', '{"concepts": [] "x": 1}', '{"concepts": []} []', "{'concepts': []}", ""],
+)
 def test_what_the_fast_reader_does_not_expect_is_told_by_the_standard_library(document):
     with pytest.raises(FormatError) as caught:
         parse_glossary(document.encode() or b" ", "json")
