@@ -43,11 +43,11 @@ dev: $(VENV)/.runtime
 test: $(VENV)/.dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## lint: ruff check and ruff format --check on everything; mypy on the type-clean packages (mining, text, ingest)
+## lint: ruff check and ruff format --check on everything; mypy on mining, text, ingest, search and services
 lint: $(VENV)/.dev
 	$(BIN)/ruff check glossary tests bench app.py
 	$(BIN)/ruff format --check glossary tests bench app.py
-	$(BIN)/mypy glossary/mining glossary/text glossary/ingest
+	$(BIN)/mypy glossary/mining glossary/text glossary/ingest glossary/search glossary/services
 
 ## score: mining figures per text on the seed and development texts (needs ../shared), leave-one-text-out
 score: $(VENV)/.dev

@@ -45,7 +45,7 @@ from weakref import WeakKeyDictionary
 import ahocorasick
 from flask import current_app, has_app_context
 from sqlalchemy import bindparam, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from ..models import Term
@@ -266,7 +266,8 @@ def _rebuild_in_background(engine: Engine, folder: Path | None, recognizer: _Rec
 
 
 def _recognizer(session: Session) -> _Recognizer:
-    engine = session.get_bind()
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
     stamp = glossary_stamp(session)
     cached = _CACHE.get(engine)
     if cached is not None and cached.stamp == stamp:
@@ -309,7 +310,8 @@ _CHUNK = 2000
 
 
 def _rows_by_id(session: Session, stmt: Any, term_ids: set[int]) -> dict[int, Any]:
-    ordered, rows = sorted(term_ids), {}
+    ordered = sorted(term_ids)
+    rows: dict[int, Any] = {}
     for i in range(0, len(ordered), _CHUNK):
         rows.update((row.id, row) for row in session.connection().execute(stmt, {"ids": ordered[i : i + _CHUNK]}))
     return rows

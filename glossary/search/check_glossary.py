@@ -111,12 +111,12 @@ def read_glossary(
     name_keys |= {("zh", k) for c in chinese for k in chinese_keys(c)}
     by_key: dict[tuple[str, str], set[int]] = defaultdict(set)
     if name_keys:
-        rows = session.execute(
+        name_rows = session.execute(
             select(Term.concept_id, Term.lang, Term.key).where(
                 Term.kind != "abbreviation", Term.key.in_(sorted({k for _, k in name_keys}))
             )
         )
-        for concept_id, lang, key in rows:
+        for concept_id, lang, key in name_rows:
             if (lang, key) in name_keys:
                 by_key[(lang, key)].add(concept_id)
     ids = set().union(*by_abbreviation.values(), *by_key.values(), set())

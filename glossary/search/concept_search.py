@@ -51,6 +51,7 @@ from typing import Any
 from rapidfuzz import fuzz
 from sqlalchemy import (
     BigInteger,
+    ColumnClause,
     ColumnElement,
     Integer,
     and_,
@@ -96,7 +97,7 @@ _FORMS = {
 }
 _T = Term.__table__.c
 # The key without hyphens and middle dots, spelled as the expression indexes spell it (so they serve it).
-_COMPACT = literal_column(compact_sql("term.key"))
+_COMPACT: ColumnClause[str] = literal_column(compact_sql("term.key"))
 _TOP = "\U0010ffff"
 # A key no term has: fills the statement's unused slots (an empty index range).
 _NOTHING = _TOP * 2
@@ -164,9 +165,9 @@ def _big(value: int) -> Any:
 def _rank(tier: Any, form: str) -> Any:
     """The packed rank as a 64-bit integer (typed as such: PostgreSQL would overflow an int4)."""
     status = case((_T.status == "preferred", 0), (_T.status == "admitted", 1), else_=2)
-    count = cast(func.coalesce(_T.count, 0), BigInteger)
+    count: ColumnElement[int] = cast(func.coalesce(_T.count, 0), BigInteger)
     count = case((count > _big(_COUNT_CAP), _big(_COUNT_CAP)), else_=count)
-    length = func.length(_T.key)
+    length: ColumnElement[int] = func.length(_T.key)
     length = case((length > _LENGTH_CAP, _LENGTH_CAP), else_=length)
     head = cast((tier * 4 + _FORMS[form][0]) * 3 + status, BigInteger)
     return (head * _big(_COUNT_CAP + 1) + (_big(_COUNT_CAP) - count)) * _big(_LENGTH_CAP + 1) + length
@@ -366,7 +367,15 @@ def _page_of_matches(session: Session, keys: QueryKeys, limit: int, offset: int)
             matches[row.concept_id] = (row.matched_id, row.form, row.rank)
         concept.terms.append(
             TermRow(
-                row.id, row.concept_id, row.lang, row.text, row.kind, row.status, row.zh_hant, row.pinyin, row.count
+                row.id,
+                row.concept_id,
+                row.lang,
+                row.text,
+                row.kind,
+                row.status,
+                row.zh_hant,
+                row.pinyin,
+                row._mapping["count"],
             )
         )
     hits = []

@@ -104,7 +104,7 @@ def load_concept_rows(session: Session, concept_ids: Iterable[int]) -> dict[int,
                         row.status,
                         row.zh_hant,
                         row.pinyin,
-                        row.count,
+                        row._mapping["count"],  # not Row.count: the stubs see the tuple method there
                     )
                 )
     return concepts

@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, any_, bindparam, func, literal_column, select, union_all
+from sqlalchemy import ColumnClause, String, any_, bindparam, func, literal_column, select, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -34,7 +34,7 @@ _MAX_WORDS = 8
 MAX_PARTS = 12
 _ROWS = 40
 _T = Term.__table__.c
-_COMPACT = literal_column(compact_sql("term.key"))
+_COMPACT: ColumnClause[str] = literal_column(compact_sql("term.key"))
 _LATIN_WORD = re.compile(r"[^\s\-/_]+")
 
 

@@ -54,7 +54,7 @@ def expand_abbreviation(session: Session, abbr: str) -> dict[str, Any]:
         raise NotFound(f"The glossary has no abbreviation {written!r}.")
     seen: dict[int, int] = defaultdict(int)
     for row in rows:
-        seen[row.concept_id] += row.count or 0
+        seen[row.concept_id] += row._mapping["count"] or 0  # not Row.count: the stubs see the tuple method there
     documents = load_concept_documents(session, seen)
     expansions = []
     for concept_id, count in sorted(seen.items(), key=lambda item: (-item[1], item[0])):
@@ -119,12 +119,12 @@ def lookup_terms(session: Session, terms: Sequence[str], *, fuzzy: bool = False)
     if wanted:
         connection = session.connection()
         dialect = connection.dialect.name
-        values = {lang: sorted(wanted.get(lang, ())) for lang in ("zh", "en")}
+        values: dict[str, list[str] | str] = {lang: sorted(wanted.get(lang, ())) for lang in ("zh", "en")}
         if dialect == "sqlite":
             values = {lang: json.dumps(keys, ensure_ascii=False) for lang, keys in values.items()}
         for row in connection.execute(_batch_statement(dialect), values):
             seen = found[(row.lang, row.key)]
-            seen[row.concept_id] = max(seen.get(row.concept_id, 0), row.count or 0)
+            seen[row.concept_id] = max(seen.get(row.concept_id, 0), row._mapping["count"] or 0)
     answers = []
     for term, pairs in zip(terms, per_term, strict=True):
         merged: dict[int, int] = {}

@@ -157,9 +157,10 @@ def parse_query(text: str, lang: str | None = None) -> QueryKeys:
         return QueryKeys(text=text, zh=key, zh_compact=compact_zh(key))
     keys: dict[str, object] = {"text": text}
     if lang in (None, "en"):
-        keys["en"] = english_key(text)
-        keys["words"] = tuple(_WORD_RE.findall(keys["en"]))
-        keys["en_variants"] = greek_variants(keys["en"])
+        en = english_key(text)
+        keys["en"] = en
+        keys["words"] = tuple(_WORD_RE.findall(en))
+        keys["en_variants"] = greek_variants(en)
     # The one abbreviation predicate, in any case (people type hpa, nf-kb); lang=abbr says so outright.
     typed_as_abbr = lang == "abbr" or looks_like_abbreviation(text) or looks_like_abbreviation(text.upper())
     if lang in (None, "abbr", "en") and _ABBR_RE.match(text) and typed_as_abbr:

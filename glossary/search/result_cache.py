@@ -25,7 +25,7 @@ from typing import TypeVar
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from .stamp import glossary_stamp
@@ -71,7 +71,8 @@ def _current(session: Session, engine: Engine) -> _Entries:
 
 def remember(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
     """``compute()``'s value for ``key`` as of the glossary's current state (computed at most once)."""
-    engine = session.get_bind()
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
     entries = _current(session, engine)
     with _LOCK:
         if key in entries.items:

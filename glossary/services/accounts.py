@@ -53,7 +53,8 @@ def create_user(session: Session, name: str, password: str, role: str = "viewer"
 
 def check_new_password(password: str | None) -> None:
     """Refuse a password too short to resist guessing, or too long to hash cheaply."""
-    if len(password or "") < MIN_PASSWORD:
+    password = password or ""
+    if len(password) < MIN_PASSWORD:
         raise ValidationFailed(f"A password needs at least {MIN_PASSWORD} characters.")
     if len(password) > MAX_PASSWORD:
         raise ValidationFailed(f"A password has at most {MAX_PASSWORD} characters.")
@@ -102,7 +103,7 @@ def authenticate(session: Session, name: str, password: str) -> User | None:
 
 def parse_lifetime(text: str | None) -> timedelta | None:
     """``12h``, ``30d`` or ``8w`` as a timedelta; empty means a token that never expires."""
-    if not (text or "").strip():
+    if text is None or not text.strip():
         return None
     match = _LIFETIME.fullmatch(text)
     if not match:

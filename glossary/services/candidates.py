@@ -63,7 +63,8 @@ def suggest_concepts(session: Session, zh: str, en: str, abbr: str, limit: int =
     if not conditions:
         return []
     ids = session.scalars(select(Term.concept_id).where(or_(*conditions)).distinct().limit(limit)).all()
-    return [session.get(Concept, i) for i in ids]
+    concepts = (session.get(Concept, i) for i in ids)
+    return [concept for concept in concepts if concept is not None]  # each id is a term's concept: all exist
 
 
 def _proposal(candidate: Candidate, edits: dict[str, Any] | None) -> dict[str, str]:
@@ -202,11 +203,11 @@ def plan_merge(
     proposal = _proposal(candidate, edits)
     terms = concept_snapshot(concept)["terms"]
     present = {_term_key(t["lang"], t["kind"], t["text"]) for t in terms}
-    offered = [(term, None) for term in _terms_for(proposal, candidate.count)]
+    offered: list[tuple[dict[str, Any], str | None]] = [(term, None) for term in _terms_for(proposal, candidate.count)]
     for alternative in candidate.alternatives or []:
         if not isinstance(alternative, dict):
             continue
-        reading = {k: alternative.get(k) if isinstance(alternative.get(k), str) else "" for k in ("zh", "en", "abbr")}
+        reading = {k: v if isinstance(v := alternative.get(k), str) else "" for k in ("zh", "en", "abbr")}
         hant, reading["zh"] = split_scripts(reading["zh"].strip())
         for term in _terms_for({**reading, "zh_hant": hant}, candidate.count):
             offered.append((term, "another reading the miner considered"))
@@ -243,6 +244,8 @@ def merge_candidate(
     _require_new(candidate)
     options = plan_merge(session, candidate_id, concept_id, edits)
     concept = session.get(Concept, concept_id)
+    if concept is None:  # plan_merge has refused a missing concept already
+        raise NotFound(f"No concept has id {concept_id}.")
     by_id = {option["id"]: option for option in options}
     if chosen is None:
         chosen = [option["id"] for option in options if option["add"]]
@@ -259,7 +262,7 @@ def merge_candidate(
                     break
     for option_id in dict.fromkeys(chosen):
         option = by_id[option_id]
-        new = {k: option[k] for k in ("lang", "text", "kind", "count") if k in option}
+        new: dict[str, Any] = {k: option[k] for k in ("lang", "text", "kind", "count") if k in option}
         if option.get("zh_hant"):
             new["zh_hant"] = option["zh_hant"]
         is_abbr = new["kind"] == "abbreviation"

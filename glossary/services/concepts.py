@@ -192,7 +192,10 @@ def find_duplicate(session: Session, terms: list[dict[str, Any]]) -> tuple[int, 
         .order_by(zh.concept_id, zh.id, en.id)
         .limit(1)
     ).first()
-    return tuple(found) if found else None
+    if found is None:
+        return None
+    concept_id, zh_text, en_text = found
+    return concept_id, zh_text, en_text
 
 
 def _refuse_duplicate(session: Session, terms: list[dict[str, Any]]) -> None:
@@ -235,13 +238,13 @@ def _replace_terms(concept: Concept, terms: list[dict[str, Any]]) -> None:
         if identity not in wanted:
             concept.terms.remove(term)
     for identity, data in wanted.items():
-        term = existing.get(identity)
-        if term is None:
+        kept = existing.get(identity)
+        if kept is None:
             concept.terms.append(term_row(data))
         else:
-            term.status = data["status"]
-            term.count = max(term.count or 0, data["count"])
-            term.zh_hant = data.get("zh_hant")  # None: converted again from the text
+            kept.status = data["status"]
+            kept.count = max(kept.count or 0, data["count"])
+            kept.zh_hant = data.get("zh_hant")  # None: converted again from the text
 
 
 def create_concept(session: Session, data: dict[str, Any], actor: User | None, action: str = "create") -> Concept:

@@ -99,6 +99,8 @@ def mine_uploads(session: Session, files: list[tuple[str, bytes]], actor: User |
     mine_documents(session, [document for _, document in readable], actor=actor)
     for index, document in readable:
         source = _source_of(session, document)
+        if source is None:  # mine_documents records a source for every document it is given
+            raise RuntimeError(f"{document.name}: mining recorded no source")
         summary = _summaries(session, [source])[0]
         if document.sha256 in known:
             message = f"{document.name}: already mined; {summary.waiting} of its candidates await review."

@@ -23,10 +23,11 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import CursorResult, func, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -232,7 +233,7 @@ def _plan_and_apply(run: _Run, raw: bytes) -> ImportReport:
 
 def _consumed(parsed: ParsedGlossary) -> Iterator[tuple[int | None, Any]]:
     """The file's concepts in order, each let go of once handed over: a large backup is not held twice."""
-    concepts = parsed.concepts
+    concepts = cast("list[dict[str, Any] | None]", parsed.concepts)  # each slot emptied once handed over
     for index, line in enumerate(parsed.lines):
         concept, concepts[index] = concepts[index], None
         yield line, concept
@@ -364,7 +365,8 @@ def get_job(session: Session, job_id: int, workers: ImportWorkers) -> ImportJob:
                 error="The import stopped: the process running it ended. Nothing was imported.",
             )
         )
-        if session.execute(gone).rowcount:
+        result = cast("CursorResult[Any]", session.execute(gone))  # an UPDATE's result has a rowcount
+        if result.rowcount:
             session.commit()
             discard_staged(session, job.id, outcomes=True)
         session.refresh(job)
@@ -396,7 +398,9 @@ def note_client(session: Session, job: ImportJob, now: datetime | None = None) -
     if not job.active or job.client_seen_at is None or now - job.client_seen_at < CLIENT_NOTE_INTERVAL:
         return
     try:
-        with session.get_bind().begin() as connection:
+        bind = session.get_bind()
+        engine = bind.engine if isinstance(bind, Connection) else bind
+        with engine.begin() as connection:
             connection.execute(
                 update(ImportJob)
                 .where(ImportJob.id == job.id, ImportJob.client_seen_at.is_not(None))

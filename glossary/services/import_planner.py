@@ -49,7 +49,7 @@ from .import_plan import (
 
 
 def _label(incoming: dict) -> str:
-    terms = incoming.get("terms") if isinstance(incoming.get("terms"), list) else []
+    terms = listed if isinstance(listed := incoming.get("terms"), list) else []
     texts = [
         next((t.get("text") for t in terms if isinstance(t, dict) and t.get("lang") == lang), None)
         for lang in ("zh", "en")
@@ -117,7 +117,8 @@ class Planner:
     def plan(
         self, located: Iterable[tuple[int | None, Any]], after_batch: Callable[[int], None] | None = None
     ) -> ImportPlan:
-        done, batch = 0, []
+        done = 0
+        batch: list[_Incoming] = []
         for line, incoming in located:
             batch.append(_Incoming(done + len(batch), line, "", incoming))
             if len(batch) == PLAN_BATCH:
@@ -204,19 +205,19 @@ class Planner:
                 .where(Term.concept_id.in_(chunk))
                 .order_by(Term.id)
             )
-            for row in terms:
-                owner = self.concepts.get(row.concept_id)
+            for stored_term in terms:
+                owner = self.concepts.get(stored_term.concept_id)
                 if owner is not None:
                     owner.terms.append(
                         PlannedTerm(
-                            row.lang,
-                            row.text,
-                            row.kind,
-                            row.status,
-                            row.count or 0,
-                            row.key,
-                            id=row.id,
-                            stored_count=row.count or 0,
+                            stored_term.lang,
+                            stored_term.text,
+                            stored_term.kind,
+                            stored_term.status,
+                            stored_term._mapping["count"] or 0,  # not Row.count: the stubs see the tuple method there
+                            stored_term.key,
+                            id=stored_term.id,
+                            stored_count=stored_term._mapping["count"] or 0,
                         )
                     )
 
@@ -405,7 +406,10 @@ class Planner:
                 .where(Evidence.concept_id.in_(chunk))
             )
             for concept_id, key, start, end, term in rows:
-                self.concepts[concept_id].evidence.add((key, start, end, term or ""))  # type: ignore[union-attr]
+                # The rows are of these concepts (not None), each given an evidence set above.
+                found = self.concepts[concept_id].evidence if concept_id is not None else None
+                if found is not None:
+                    found.add((key, start, end, term or ""))
         for concept_id in unloaded:
             self.concepts[concept_id].evidence_loaded = True
         report, plan = self.plan_.report, self.plan_
@@ -414,19 +418,19 @@ class Planner:
                 continue
             seen = concept.evidence if concept.evidence is not None else set()
             for item in evidence:
-                key = item.get("source") if isinstance(item, dict) else None
-                known = isinstance(key, str) and key in self.incoming_sources
-                if known:  # the source is recorded even when none of its sentences is new
-                    plan.sources[key] = self.incoming_sources[key]
-                    plan.source_users.setdefault(key, set()).add(concept.id)
-                if not known or not isinstance(item.get("start"), int) or not isinstance(item.get("end"), int):
+                named = item.get("source") if isinstance(item, dict) else None
+                source = named if isinstance(named, str) and named in self.incoming_sources else None
+                if source is not None:  # the source is recorded even when none of its sentences is new
+                    plan.sources[source] = self.incoming_sources[source]
+                    plan.source_users.setdefault(source, set()).add(concept.id)
+                if source is None or not isinstance(item.get("start"), int) or not isinstance(item.get("end"), int):
                     report.evidence_skipped += 1
                     continue
                 start, end, term = item["start"], item["end"], item.get("term") or ""
-                if (key, start, end, term) in seen or not isinstance(item.get("sentence"), str):
+                if (source, start, end, term) in seen or not isinstance(item.get("sentence"), str):
                     continue
-                seen.add((key, start, end, term))
-                plan.evidence.append((concept.id, key, term, item["sentence"], start, end))
+                seen.add((source, start, end, term))
+                plan.evidence.append((concept.id, source, term, item["sentence"], start, end))
                 report.evidence_added += 1
 
 

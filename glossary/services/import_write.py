@@ -29,9 +29,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Integer, bindparam, delete, func, insert, literal, select, text, update
+from sqlalchemy import CursorResult, Integer, bindparam, delete, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -198,8 +198,11 @@ def _update_merged(session: Session, plan: ImportPlan, alive: Callable[[int], bo
              "note": c.note, "version": c.version, "updated_at": now} for c in merged]  # fmt: skip
     table = Concept.__table__
     for chunk in _chunks(rows):
-        result = session.execute(
-            update(table).where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_seen")), chunk
+        result = cast(
+            "CursorResult[Any]",
+            session.execute(
+                update(table).where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_seen")), chunk
+            ),
         )
         if result.rowcount != len(chunk):
             raise StaleSwap("a concept changed without a trace in its history")
@@ -276,7 +279,9 @@ def stage_plan(
     The search keys of new terms (pinyin, traditional forms) are computed here,
     a batch at a time and before its transaction begins.
     """
-    batches: list[tuple[type, Iterable[dict[str, Any]]]] = []
+    batches: list[
+        tuple[type[StagedConcept | StagedTerm | StagedRevision | StagedEvidence], Iterable[dict[str, Any]]]
+    ] = []
     batches += [(StagedConcept, [_concept_row(c) for c in chunk]) for chunk in _chunks(plan.created)]
     batches += [(StagedTerm, (_term_row(cid, term) for cid, term in chunk)) for chunk in _chunks(plan.terms)]
     batches += [
@@ -299,7 +304,8 @@ def discard_staged(session: Session, job_id: int, *, outcomes: bool = False) -> 
     for model in (*STAGED, *((ImportJobOutcome,) if outcomes else ())):
         while True:
             ids = select(model.id).where(model.job_id == job_id).limit(WRITE_BATCH * 5).scalar_subquery()
-            gone = session.execute(delete(model).where(model.id.in_(ids))).rowcount
+            result = cast("CursorResult[Any]", session.execute(delete(model).where(model.id.in_(ids))))
+            gone = result.rowcount
             session.commit()
             if not gone:
                 break
@@ -314,7 +320,7 @@ def history_watermark(session: Session) -> int:
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("LOCK TABLE revision IN SHARE MODE"))
-    mark = session.scalar(select(func.coalesce(func.max(Revision.id), 0)))
+    mark = session.execute(select(func.coalesce(func.max(Revision.id), 0))).scalar_one()  # an aggregate: one row
     session.commit()
     return int(mark)
 
@@ -324,7 +330,10 @@ def lock_for_swap(session: Session) -> None:
     session.commit()
     connection = session.connection()
     if connection.dialect.name == "sqlite":
-        if not connection.connection.dbapi_connection.in_transaction:
+        dbapi_connection = connection.connection.dbapi_connection
+        if dbapi_connection is None:  # session.connection() just handed out a live connection
+            raise RuntimeError("the swap's connection has no DBAPI connection")
+        if not dbapi_connection.in_transaction:
             connection.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock now, waiting the busy timeout for it
         return
     # Readers go on; writers of these tables wait (lock_timeout) until the swap commits.
@@ -340,18 +349,21 @@ def stale_positions(session: Session, plan: ImportPlan, watermark: int) -> tuple
     concept of a stale decision. Every decision writing a concept that one
     stale decision writes is stale too, so a concept is written whole or not.
     """
-    changed = set(
-        session.scalars(
+    changed = {
+        concept_id
+        for concept_id in session.scalars(
             select(Revision.concept_id).distinct().where(Revision.id > watermark, Revision.concept_id.is_not(None))
         )
-    )
+        if concept_id is not None  # the query leaves None out; this tells mypy
+    }
     if not changed:
         return set(), set()
-    now_keys = set()
+    now_keys: set[str] = set()
     for chunk in _chunks(sorted(changed)):
         rows = session.execute(select(Term.lang, Term.kind, Term.key).where(Term.concept_id.in_(chunk)))
         now_keys.update(group_key(match_group(kind, lang), key) for lang, kind, key in rows)
-    dead, stale = set(changed), set()
+    dead: set[int] = set(changed)
+    stale: set[int] = set()
     grew = True
     while grew:
         grew = False

@@ -102,7 +102,7 @@ def export_file(
     raw = export_glossary(data, fmt, direction, zh_tags=zh_tags, doctype=doctype)
     info = FORMATS[fmt]
     parts = ["glossary", fmt if fmt != "tbx" else "tbx-basic"]
-    if fmt == "tsv":
+    if fmt == "tsv" and direction is not None:  # set to its default above
         parts.append(direction)
     if fmt in ("tbx", "tbx3") and zh_tags == "region":
         parts.append("zh-CN")

@@ -404,7 +404,8 @@ def _evidence_rows(
     written), with the page a PDF printed the sentence on.
     """
     term = (proposal.zh or proposal.en)[:1000]
-    rows, kept = [], {}
+    rows: list[dict] = []
+    kept: dict[str, int] = {}
     for found in proposal.sources:
         name = found["file"]
         kept[name] = kept.get(name, 0) + 1

@@ -95,8 +95,8 @@ def combine_alternatives(known: Any, fresh: Any) -> list[dict[str, Any]]:
             continue
         existing = combined[index]
         existing["evidence"] = combine_rationales(existing.get("evidence"), alt["evidence"])
-        scores = [_confidence(existing.get("confidence")), _confidence(alt.get("confidence"))]
-        scores = [score for score in scores if score is not None]
+        confidences = (_confidence(existing.get("confidence")), _confidence(alt.get("confidence")))
+        scores = [score for score in confidences if score is not None]
         if scores:
             existing["confidence"] = max(scores)
     return combined

@@ -39,6 +39,8 @@ def related_concepts(session: Session, concept_id: int) -> list[Related]:
     for row in rows:
         outgoing = row.concept_id == concept_id
         other = session.get(Concept, row.target_id if outgoing else row.concept_id)
+        if other is None:  # both ends are foreign keys that cascade: a relation's concepts exist
+            continue
         if row.kind == "see_also":
             kind = "see_also"
         else:  # stored as "concept_id is broader than target_id"

@@ -15,9 +15,10 @@ import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import inspect, or_, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import History, set_committed_value
 
 from ..database import is_busy
 from ..models import ApiToken
@@ -30,7 +31,7 @@ def record_token_use(session: Session) -> None:
     """Take the ``last_used_at`` that authentication set out of ``session``; note it if a minute has passed."""
     tokens = [obj for obj in list(session.identity_map.values()) if isinstance(obj, ApiToken)]
     for token in tokens:
-        history = inspect(token).attrs.last_used_at.history
+        history: History = inspect(token).attrs.last_used_at.history
         if not history.added:
             continue
         used_at = history.added[0]
@@ -47,7 +48,9 @@ def _note_use(session: Session, token_id: int, used_at: datetime) -> bool:
     """One short transaction of its own; another worker that noted the same minute makes it a no-op."""
     stale = or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= used_at - TOKEN_USE_INTERVAL)
     try:
-        with session.get_bind().begin() as connection:
+        bind = session.get_bind()
+        engine = bind.engine if isinstance(bind, Connection) else bind
+        with engine.begin() as connection:
             connection.execute(update(ApiToken).where(ApiToken.id == token_id, stale).values(last_used_at=used_at))
     except OperationalError as error:
         if not is_busy(error):
