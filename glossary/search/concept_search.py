@@ -365,19 +365,7 @@ def _page_of_matches(session: Session, keys: QueryKeys, limit: int, offset: int)
         if concept is None:
             concept = concepts[row.concept_id] = ConceptRow(row.concept_id, row.domain, row.definition, row.version, [])
             matches[row.concept_id] = (row.matched_id, row.form, row.rank)
-        concept.terms.append(
-            TermRow(
-                row.id,
-                row.concept_id,
-                row.lang,
-                row.text,
-                row.kind,
-                row.status,
-                row.zh_hant,
-                row.pinyin,
-                row._mapping["count"],
-            )
-        )
+        concept.terms.append(TermRow.of(row))
     hits = []
     for concept_id, concept in concepts.items():
         term_id, form, rank = matches[concept_id]

@@ -57,6 +57,21 @@ class TermRow:
     pinyin: str | None
     count: int | None
 
+    @classmethod
+    def of(cls, row: Any) -> TermRow:
+        """From a result row holding the ``_TERM_COLUMNS``."""
+        return cls(
+            row.id,
+            row.concept_id,
+            row.lang,
+            row.text,
+            row.kind,
+            row.status,
+            row.zh_hant,
+            row.pinyin,
+            row._mapping["count"],  # not Row.count: the stubs see the tuple method there
+        )
+
 
 @dataclass
 class ConceptRow:
@@ -94,19 +109,7 @@ def load_concept_rows(session: Session, concept_ids: Iterable[int]) -> dict[int,
             if concept is None:
                 concept = concepts[row.cid] = ConceptRow(row.cid, row.domain, row.definition, row.version)
             if row.id is not None:
-                concept.terms.append(
-                    TermRow(
-                        row.id,
-                        row.concept_id,
-                        row.lang,
-                        row.text,
-                        row.kind,
-                        row.status,
-                        row.zh_hant,
-                        row.pinyin,
-                        row._mapping["count"],  # not Row.count: the stubs see the tuple method there
-                    )
-                )
+                concept.terms.append(TermRow.of(row))
     return concepts
 
 

@@ -78,8 +78,12 @@ def list_sources(session: Session) -> list[SourceSummary]:
     return _summaries(session, list(sources))
 
 
-def _source_of(session: Session, document: DocumentText) -> Source | None:
-    return session.scalar(select(Source).where(Source.sha256 == document.sha256))
+def _sources_by_digest(session: Session, documents: list[DocumentText]) -> dict[str, Source]:
+    """The stored source of each document that has one, by SHA-256, in one query."""
+    digests = {document.sha256 for document in documents}
+    if not digests:
+        return {}
+    return {source.sha256: source for source in session.scalars(select(Source).where(Source.sha256.in_(digests)))}
 
 
 def mine_uploads(session: Session, files: list[tuple[str, bytes]], actor: User | None = None) -> list[UploadResult]:
@@ -95,13 +99,16 @@ def mine_uploads(session: Session, files: list[tuple[str, bytes]], actor: User |
             continue
         readable.append((len(results), documents[0]))
         results.append(None)
-    known = {document.sha256 for _, document in readable if _source_of(session, document)}
-    mine_documents(session, [document for _, document in readable], actor=actor)
+    documents = [document for _, document in readable]
+    known = set(_sources_by_digest(session, documents))
+    mine_documents(session, documents, actor=actor)
+    stored = _sources_by_digest(session, documents)
+    summaries = {summary.source.id: summary for summary in _summaries(session, list(stored.values()))}
     for index, document in readable:
-        source = _source_of(session, document)
+        source = stored.get(document.sha256)
         if source is None:  # mine_documents records a source for every document it is given
             raise RuntimeError(f"{document.name}: mining recorded no source")
-        summary = _summaries(session, [source])[0]
+        summary = summaries[source.id]
         if document.sha256 in known:
             message = f"{document.name}: already mined; {summary.waiting} of its candidates await review."
         else:
