@@ -53,7 +53,7 @@ lint: $(VENV)/.dev
 score: $(VENV)/.dev
 	$(BIN)/python -m glossary.mining.weights.fit $(SHARED)
 
-## fit: the same, then save the boundary weights fitted on all texts to glossary/mining/weights/boundary.json
+## fit: the same, then save what was learned from all texts: glossary/mining/weights/boundary.json and learned.json
 fit: $(VENV)/.dev
 	$(BIN)/python -m glossary.mining.weights.fit $(SHARED) --write
 

@@ -82,7 +82,7 @@ def align_word(lexicon: Lexicon, token: Token, sides: Sides) -> Alignment:
         for position, stem in enumerate(sides.stems):
             if lexicon.match(word, (stem,)) >= 0.5:
                 return "match", position, none
-        if not known:  # a name no dictionary has may spell out the English sound: 雷帕霉素 rapamycin
+        if not lexicon.knows(word):  # a name no dictionary has may spell out the English sound: 雷帕霉素 rapamycin
             for position, written in enumerate(sides.words):
                 if sounds_like(word, written):
                     return "match", position, none
@@ -165,6 +165,9 @@ def alignment_features(
     if foreign:
         features["inside_not_in_english"] = float(foreign)
     covered = {aligned[i][1] for i in words if aligned[i][0] == "match"}
+    for i in words:  # a word may say several English words: 超氧化物 is super|oxide
+        if aligned[i][0] == "match" and has_cjk(tokens[i].word):
+            covered.update(p for p, stem in enumerate(sides.stems) if lexicon.match(tokens[i].word, (stem,)) >= 0.5)
     if before >= 0 and has_cjk(tokens[before].word):
         state, english, _ = aligned[before]
         if english == 0 and not starts:

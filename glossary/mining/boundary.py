@@ -81,6 +81,8 @@ __all__ = [
     "segment",
 ]
 
+NEGATIONS = ("不", "没", "沒")  # before a verb: 不含
+NEGATED_VERBS = ("没有", "沒有", "无法", "無法")
 ABBREVIATION_ONLY = "abbr_only:"  # prefix of the features' copies for contexts without English
 
 
@@ -241,8 +243,12 @@ def _featured(left: str, en: str, abbr: str, fit: float, lexicon: Lexicon):
     sides = other_side(en, abbr, lexicon)
     aligned = [align_word(lexicon, token, sides) for token in tokens]
     low, high = english_length_range(en, abbr, fit)
+    # 不含, 没有: a negated verb is the predicate before the term; the term starts after it
+    negated = [i + 1 for i in range(len(tokens) - 1) if tokens[i].word in NEGATIONS and tokens[i + 1].tag in VERB_TAGS]
+    negated += [i for i, token in enumerate(tokens) if token.word in NEGATED_VERBS]
+    first_start = max(negated, default=-1) + 1
     results = []
-    for index in range(len(tokens)):
+    for index in range(first_start, len(tokens)):
         zh = left[offsets[index] :].strip()
         if not has_cjk(zh) or not _can_start(tokens, index):
             continue

@@ -13,11 +13,13 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .boundary import Option, resolve_boundaries
 from .cleanup import CleanText, clean_text
 from .extract import Mention, find_mentions
+from .learned import Learned, default_learned
 from .lexicon import Lexicon, default_lexicon
 from .textforms import CJK, en_key, zh_key
 
@@ -141,23 +143,27 @@ def read_mentions(docs: list[tuple[str, str]]) -> tuple[list[CleanText], list[Me
     return cleaned, [m for index, clean in enumerate(cleaned) for m in find_mentions(index, clean)]
 
 
-def boundary_contexts(mentions: list[Mention]) -> list[tuple[str, str, str, float]]:
+def boundary_contexts(mentions: list[Mention], learned: Learned | None = None) -> list[tuple[str, str, str, float]]:
     """``(left, en, abbr, fit)`` of each Chinese-first mention, for the boundary stage.
 
     A mention that gives only an abbreviation (``活性氧（ROS）``) borrows the English
     that the batch gives the same abbreviation elsewhere (an English abstract's
-    ``reactive oxygen species (ROS)``): the boundary is then aligned with words,
-    not guessed from letters. The candidate itself keeps what its text says.
+    ``reactive oxygen species (ROS)``), or else what the abbreviation stands for
+    in other papers (:mod:`.learned`): the boundary is then aligned with
+    words, not guessed from letters. The candidate itself keeps what its text says.
     """
+    table = (default_learned() if learned is None else learned).expansions
     english: dict[str, str] = {}
     for m in mentions:
         if m.abbr and m.en and m.abbr_fit >= 1.0:
             english.setdefault(m.abbr, m.en)
-    return [
-        (m.left, m.en or english.get(m.abbr, ""), m.abbr, m.abbr_fit or (1.0 if m.abbr in english else 0.0))
-        for m in mentions
-        if m.kind == "zh_first"
-    ]
+    contexts = []
+    for m in mentions:
+        if m.kind != "zh_first":
+            continue
+        borrowed = "" if m.en or not m.abbr else english.get(m.abbr) or table.get(m.abbr)
+        contexts.append((m.left, m.en or borrowed, m.abbr, m.abbr_fit or (1.0 if borrowed else 0.0)))
+    return contexts
 
 
 def stated_names(mentions: list[Mention]) -> list[tuple[str, str, str]]:
@@ -165,14 +171,22 @@ def stated_names(mentions: list[Mention]) -> list[tuple[str, str, str]]:
     return [(m.zh, m.en, m.abbr) for m in mentions if m.zh and m.kind != "zh_first"]
 
 
-def batch_lexicon(mentions: list[Mention], known: list[tuple[str, str]]) -> Lexicon:
-    """The lexicon for one batch: CC-CEDICT, plus what the glossary approved and what the batch states outright.
+def batch_lexicon(mentions: list[Mention], known: list[tuple[str, str]], learned: Learned | None = None) -> Lexicon:
+    """The lexicon for one batch: CC-CEDICT, plus what the glossary approved, the pairs the miner
+    was sure of in other papers, and what the batch states outright.
 
     Keyword lists and Chinese written after the English pair both sides
     explicitly; they teach which Chinese words translate which English ones.
     """
     stated = [(m.zh, m.en) for m in mentions if m.zh and m.en]
-    return default_lexicon().learn(known + stated) if known or stated else default_lexicon()
+    base = _learned_lexicon(default_learned() if learned is None else learned)
+    return base.learn(known + stated) if known or stated else base
+
+
+@lru_cache(maxsize=4)
+def _learned_lexicon(learned: Learned) -> Lexicon:
+    """CC-CEDICT and what the pairs from other papers teach: the same for every batch, so learned once."""
+    return default_lexicon().learn(learned.pairs) if learned.pairs else default_lexicon()
 
 
 GUESS_BELOW = 0.5  # with an abbreviation alone, a boundary this unsure is more often wrong than right
@@ -184,16 +198,22 @@ def rank_batch(
     texts: list[str],
     known: list[tuple[str, str]],
     weights: dict[str, float] | None = None,
+    learned: Learned | None = None,
 ) -> list[list[Option]]:
     """The ranked boundary options of every Chinese-first mention, read with :func:`reading_lexicon`."""
-    lexicon = reading_lexicon(mentions, texts, known, weights)
+    lexicon = reading_lexicon(mentions, texts, known, weights, learned)
+    contexts = boundary_contexts(mentions, learned)
     return resolve_boundaries(
-        boundary_contexts(mentions), texts, lexicon=lexicon, known=known, weights=weights, stated=stated_names(mentions)
+        contexts, texts, lexicon=lexicon, known=known, weights=weights, stated=stated_names(mentions)
     )
 
 
 def reading_lexicon(
-    mentions: list[Mention], texts: list[str], known: list[tuple[str, str]], weights: dict[str, float] | None = None
+    mentions: list[Mention],
+    texts: list[str],
+    known: list[tuple[str, str]],
+    weights: dict[str, float] | None = None,
+    learned: Learned | None = None,
 ) -> Lexicon:
     """The lexicon for the batch's final reading: :func:`batch_lexicon`, then what a first reading teaches.
 
@@ -201,8 +221,8 @@ def reading_lexicon(
     teach the lexicon what this batch's words mean (黏膜 for *mucosal* in
     ``黏膜免疫（mucosal immunity）``); the final reading uses that.
     """
-    contexts, stated = boundary_contexts(mentions), stated_names(mentions)
-    lexicon = batch_lexicon(mentions, known)
+    contexts, stated = boundary_contexts(mentions, learned), stated_names(mentions)
+    lexicon = batch_lexicon(mentions, known, learned)
     first = resolve_boundaries(contexts, texts, lexicon=lexicon, known=known, weights=weights, stated=stated)
     confident = [
         (options[0].zh, en)
@@ -222,17 +242,19 @@ def mine_texts(
     *,
     known_pairs: Iterable[tuple[str, str]] = (),
     weights: dict[str, float] | None = None,
+    learned: Learned | None = None,
 ) -> list[Candidate]:
     """Mine ``(name, text)`` documents together: evidence crosses documents.
 
     ``known_pairs`` are (zh, en) pairs a curator has approved; the miner learns
     from them which Chinese words translate which English words. ``weights``
-    replaces the shipped boundary weights (the fitting script uses it).
+    replaces the shipped boundary weights and ``learned`` the shipped evidence
+    from other papers (:mod:`.learned`; the fitting script sets both).
     """
     cleaned, mentions = read_mentions(docs)
     chinese_first = [m for m in mentions if m.kind == "zh_first"]
     known = list(known_pairs)
-    ranked = rank_batch(mentions, [c.text for c in cleaned], known, weights)
+    ranked = rank_batch(mentions, [c.text for c in cleaned], known, weights, learned)
     options_of = {id(m): options for m, options in zip(chinese_first, ranked, strict=True)}
     merged: dict[tuple[str, str, str], Candidate] = {}
     for mention in mentions:

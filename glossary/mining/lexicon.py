@@ -51,6 +51,7 @@ from .stemming import FUNCTION_WORDS as FUNCTION_WORDS
 from .stemming import GLUE_WORDS as GLUE_WORDS
 from .stemming import SPELLINGS as SPELLINGS
 from .stemming import TOKEN_RE, english_stems, english_words, known_stems, split_glued
+from .stemming import stem as stem_word
 from .textforms import CJK, fold, has_cjk, is_cjk, to_simplified
 
 __all__ = ["Lexicon", "configure_cache", "default_lexicon", "english_stems"]
@@ -122,8 +123,13 @@ class Lexicon:
 
     def split_glued(self, word: str) -> tuple[str, ...]:
         """A word a converter glued together, cut into English words: ``secretorycomponent`` →
-        (``secretory``, ``component``); the word itself when it is known or no cut explains it."""
-        return self._split(word.lower())
+        (``secretory``, ``component``); the word itself when it is known or no cut explains it.
+        A capital glued to a word (``Gprotein``, ``Tcells``) is a letter that names: G protein, T cells."""
+        lowered = word.lower()
+        if re.fullmatch("[B-HJ-Z][a-z]{3,}", word) and stem_word(lowered) not in self._senses.vocabulary:
+            if stem_word(lowered[1:]) in self._senses.vocabulary:
+                return (word[0], lowered[1:])
+        return self._split(lowered)
 
     @lru_cache(maxsize=20_000)  # noqa: B019 - one default instance per process
     def _split(self, word: str) -> tuple[str, ...]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from ..text.notation import is_ion
+
 __all__ = ["is_label", "is_not_a_definition"]
 
 NOT_A_DEFINITION = re.compile(
@@ -54,6 +56,7 @@ def is_not_a_definition(content: str) -> bool:
         or _is_measurement(content)
         or MEASUREMENT_INSIDE.search(content)
         or NUMBERED_LABEL.match(content)
+        or is_ion(content)  # 钙离子（Ca2+）: the ion's formula, not an abbreviation of its name
     )
 
 

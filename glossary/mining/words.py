@@ -150,6 +150,8 @@ def is_boundary_tagged(token: Token) -> bool:
     """A word jieba tags as a preposition, conjunction, particle, pronoun, locative…: usually not a term part."""
     if token.tag == "f" and token.word in LOCATIVE_CHARS:
         return True
+    if len(token.word) >= 2 and token.word[-1] in "于於" and has_cjk(token.word[0]):
+        return True  # a word and the preposition 于 (始于, 位于, 用于, 等于): it governs what follows
     return len(token.word) >= 2 and token.tag in BOUNDARY_TAGS and has_cjk(token.word)
 
 

@@ -12,7 +12,7 @@ import re
 
 from .scripts import GREEK
 
-__all__ = ["is_notation", "label_spans"]
+__all__ = ["is_ion", "is_notation", "label_spans"]
 
 # Table, figure, panel and equation labels, with lists and ranges: Table S1, Figs. 2A–C, 图1、表S2.
 _LABEL_WORD = (
@@ -70,6 +70,15 @@ def _is_formula(token: str, following: str) -> bool:
     lower = any(len(symbol) == 2 for symbol, _ in parts)
     counted = any(count for _, count in parts)
     return lower or (counted and any(symbol in ("H", "O") for symbol, _ in parts))
+
+
+_ION = re.compile(r"^([A-Za-z0-9]+?)\d*\s*[+\-−⁺⁻]$")
+
+
+def is_ion(text: str) -> bool:
+    """An ion written as its formula and charge: ``Ca2+``, ``Na+``, ``Fe3+``, ``NH4+``, ``HCO3−``."""
+    match = _ION.match(text.strip().rstrip(".。 "))
+    return match is not None and _is_formula(match.group(1), "+")
 
 
 def is_notation(token: str, following: str = "") -> bool:

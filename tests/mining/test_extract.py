@@ -293,10 +293,18 @@ def test_code_named_element_glossed_by_its_function_is_no_pair():
         "经软件分析（htps://example.org/tool/）",
         "预先给予拮抗剂（ondansetron,10 mg/kg）",
         "补充维生素D（cholecalciferol 400 IU）",
+        "调节胞内钙离子（Ca2+）浓度",
+        "細胞外鈉離子（Na+）與鉀離子（K+）",
+        "三价铁离子（Fe3+）",
+        "铵根离子（NH4+）和碳酸氢根（HCO3−）",
     ],
 )
 def test_units_labels_citations_and_links_are_rejected(text):
     assert mentions(text) == []
+
+
+def test_a_cell_marker_with_a_sign_is_not_an_ion():
+    assert only("辅助性T细胞（CD4+）").abbr == "CD4+"
 
 
 def test_a_number_the_name_carries_makes_a_letter_and_number_an_abbreviation():

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from ..boundary import Option, collect_options
 from ..candidates import boundary_contexts, mine_texts, read_mentions, reading_lexicon, stated_names, tidy_zh
+from ..learned import Learned, learn_expansions
 from ..reading import decode_document
 
 HERE = Path(__file__).resolve().parent
@@ -44,6 +45,7 @@ L2 = 1.0  # per feature, against the summed log-likelihood: keeps rare features 
 # are set, not fitted. What the glossary already pairs with this English is strong evidence.
 PRIORS = {"glossary_pair": 3.0, "glossary_term": 1.0}
 STEP = 0.5
+SURE = 0.9  # a mined pair this confident is evidence for other papers
 
 
 @dataclass
@@ -73,8 +75,23 @@ def find_texts(shared: Path) -> list[Text]:
     return texts
 
 
+def definitions(text: Text) -> list[tuple[str, str, float]]:
+    """``(abbr, English, fit)`` of every definition in the text that gives both."""
+    _, found = read_mentions([(text.name, text.read())])
+    return [(m.abbr, m.en, m.abbr_fit) for m in found if m.abbr and m.en]
+
+
+def sure_pairs(text: Text, weights: dict[str, float], learned: Learned) -> list[tuple[str, str]]:
+    """The (Chinese, English) pairs the miner is sure of in one text, mined alone with ``weights``."""
+    return [
+        (c.zh, c.en)
+        for c in mine_texts([(text.name, text.read())], weights=weights, learned=learned)
+        if c.zh and c.en and c.confidence >= SURE
+    ]
+
+
 def labelled_options(
-    text: Text, scorer, first_reading: dict[str, float] | None = None
+    text: Text, scorer, first_reading: dict[str, float] | None = None, learned: Learned | None = None
 ) -> list[tuple[list[Option], set[int]]]:
     """Every Chinese-first mention's options, with the indexes the answer key accepts.
 
@@ -86,14 +103,18 @@ def labelled_options(
     cleaned, found = read_mentions([(text.name, text.read())])
     mentions = [m for m in found if m.kind == "zh_first"]
     gold = scorer.read_gold([str(text.gold)])
+    contexts = boundary_contexts(found, learned)
+    own = boundary_contexts(found, Learned())
     options_per_mention = collect_options(
-        boundary_contexts(found),
+        contexts,
         [cleaned[0].text],
-        reading_lexicon(found, [cleaned[0].text], [], {} if first_reading is None else first_reading),
+        reading_lexicon(found, [cleaned[0].text], [], {} if first_reading is None else first_reading, learned),
         stated=stated_names(found),
     )
     labelled = []
-    for mention, options in zip(mentions, options_per_mention, strict=True):
+    for mention, options, context, alone in zip(mentions, options_per_mention, contexts, own, strict=True):
+        if context[1] != alone[1]:
+            continue  # English from the table: not what the weights are fitted on
         en = scorer.norm(mention.en)
         lines = [g for g in gold if (en and en in g["en"]) or (mention.abbr and mention.abbr in g["abbr"])]
         accepted = set().union(*(g["zh"] for g in lines)) if lines else set()
@@ -133,9 +154,9 @@ def fit(examples: list[tuple[list[Option], set[int]]], iterations: int, l2: floa
     return {name: round(weights[i], 4) for i, name in enumerate(names)}
 
 
-def score_text(text: Text, weights: dict[str, float], scorer) -> dict[str, dict]:
-    """Mine one text alone with ``weights`` and score it against its answer key."""
-    candidates = [c.to_dict() for c in mine_texts([(text.name, text.read())], weights=weights)]
+def score_text(text: Text, weights: dict[str, float], learned: Learned, scorer) -> dict[str, dict]:
+    """Mine one text alone with ``weights`` and ``learned`` and score it against its answer key."""
+    candidates = [c.to_dict() for c in mine_texts([(text.name, text.read())], weights=weights, learned=learned)]
     gold = scorer.read_gold([str(text.gold)])
     return {kind: scorer.score(candidates, gold, kind) for kind in ("pair", "abbr")}
 
@@ -176,7 +197,9 @@ def _line(label: str, results: list[dict[str, dict]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("shared", type=Path, help="folder with corpus/, eval/ and dev/")
-    parser.add_argument("--write", action="store_true", help="save the weights fitted on all texts")
+    parser.add_argument(
+        "--write", action="store_true", help="save the weights and the evidence (learned.json) from all texts"
+    )
     parser.add_argument("--iterations", type=int, default=150)
     parser.add_argument("--l2", type=float, default=L2, help="L2 penalty per feature")
     parser.add_argument("--show", action="store_true", help="list each text's misses and wrong lines (held out)")
@@ -188,29 +211,39 @@ def main(argv: list[str] | None = None) -> int:
     texts = find_texts(args.shared)
     if not texts:
         parser.error(f"no texts with answer keys under {args.shared}")
-    plain = {text.name: labelled_options(text, scorer) for text in texts}
-    print(f"{sum(len(e) for e in plain.values())} labelled mentions in {len(texts)} texts")
+    stated = {text.name: definitions(text) for text in texts}
+    print(f"{sum(len(labelled_options(t, scorer)) for t in texts)} labelled mentions in {len(texts)} texts")
 
-    def two_rounds(training: list[Text]) -> dict[str, float]:
-        """Weights for reading twice: a first fit on features without a first reading gives the
-        first reading's weights; the features that reading teaches are fitted again."""
-        first = fit([example for t in training for example in plain[t.name]], args.iterations, args.l2)
-        examples = [example for t in training for example in labelled_options(t, scorer, first)]
-        return fit(examples, args.iterations, args.l2)
+    def two_rounds(training: list[Text]) -> tuple[dict[str, float], Learned]:
+        """Weights for reading twice, and the evidence from other papers, learned from ``training`` only.
+
+        What abbreviations stand for comes from the training texts' definitions. A first fit on
+        features without a first reading gives the first reading's weights; mining the training
+        texts with them gives the pairs the miner is sure of; the features that both teach are
+        fitted again."""
+        learned = Learned(learn_expansions(d for t in training for d in stated[t.name]))
+        first = fit(
+            [example for t in training for example in labelled_options(t, scorer, {}, learned)],
+            args.iterations,
+            args.l2,
+        )
+        learned = Learned(learned.expansions, tuple(p for t in training for p in sure_pairs(t, first, learned)))
+        examples = [example for t in training for example in labelled_options(t, scorer, first, learned)]
+        return fit(examples, args.iterations, args.l2), learned
 
     loto: dict[str, dict] = {}
     print("\nleave-one-text-out (weights fitted on the other texts, nothing learned from the held-out one):")
     for text in texts:
-        loto[text.name] = score_text(text, two_rounds([t for t in texts if t is not text]), scorer)
+        loto[text.name] = score_text(text, *two_rounds([t for t in texts if t is not text]), scorer)
         print(_line(text.name, [loto[text.name]]))
         if args.show:
             _show(loto[text.name])
     for group in ("seed", "dev"):
         print(_line(f"{group} total (leave-one-text-out)", [loto[t.name] for t in texts if t.group == group]))
 
-    weights = two_rounds(texts)
+    weights, learned = two_rounds(texts)
     print("\nin-sample (weights fitted on all texts):")
-    in_sample = {text.name: score_text(text, weights, scorer) for text in texts}
+    in_sample = {text.name: score_text(text, weights, learned, scorer) for text in texts}
     for text in texts:
         print(_line(text.name, [in_sample[text.name]]))
     for group in ("seed", "dev"):
@@ -240,6 +273,16 @@ def main(argv: list[str] | None = None) -> int:
         }
         (HERE / "boundary.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {HERE / 'boundary.json'}")
+        evidence = {
+            "note": "written by python -m glossary.mining.weights.fit; do not edit by hand. What the "
+            "abbreviations of the texts it learned on stand for, and the (zh, en) pairs it was sure of there.",
+            "learned_from": [t.name for t in texts],
+            "sure": SURE,
+            "expansions": learned.expansions.as_dict(),
+            "pairs": sorted(set(learned.pairs)),
+        }
+        (HERE / "learned.json").write_text(json.dumps(evidence, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {HERE / 'learned.json'}")
     return 0
 
 
