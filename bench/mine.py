@@ -27,8 +27,8 @@ from glossary.ingest import read_document as read_upload  # noqa: E402
 from glossary.mining import mine_texts, read_document  # noqa: E402
 from glossary.mining.boundary import _featured  # noqa: E402
 from glossary.mining.lexicon import configure_cache  # noqa: E402
-from glossary.mining.textforms import to_simplified  # noqa: E402
 from glossary.mining.words import segment  # noqa: E402
+from glossary.text.convert import clear_conversion_cache  # noqa: E402
 
 CACHE = ROOT / "instance" / "cache"  # where the app keeps the parsed CC-CEDICT
 LOAD_LEXICON = (
@@ -42,7 +42,7 @@ def mine_cold_caches(docs: list[tuple[str, str]]) -> None:
     """Mine with the per-phrase caches emptied: warm dictionaries, but no answers remembered."""
     segment.cache_clear()
     _featured.cache_clear()
-    to_simplified.cache_clear()
+    clear_conversion_cache()
     mine_texts(docs)
 
 

@@ -51,7 +51,7 @@ from glossary.models.search_index import create_search_structures, drop_search_s
 from glossary.search import annotate_text, lookup_terms, search_concepts
 from glossary.search.annotate import find_terms
 from glossary.search.query import parse_query, toneless_pinyin
-from glossary.textkeys import pinyin_forms, to_simplified, to_traditional
+from glossary.text import pinyin_forms, to_simplified, to_traditional
 
 SYLLABLES = (
     "ox y to cin lac no spi ra ce ae neu ro pep tide hor mone re cep tor ki nase gly co pro tein "

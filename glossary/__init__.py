@@ -6,14 +6,13 @@ blueprints, error handlers and CLI commands. Nothing here runs at import time.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from .config import check_secret_key, load_config
+from .config import check_secret_key, instance_folder, load_config
 from .database import configure_connections
 from .extensions import csrf, db, limiter, login_manager, migrate
 
@@ -22,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application; ``config`` overrides the environment (tests use it)."""
-    instance = Path(os.environ.get("GLOSSARY_INSTANCE_PATH") or ROOT / "instance")
+    instance = instance_folder(ROOT / "instance")
     app = Flask(
         __name__,
         instance_path=str(instance),

@@ -33,6 +33,12 @@ def _read_secret_file(instance_path: Path) -> str | None:
     return None
 
 
+def instance_folder(default: Path) -> Path:
+    """Where the instance files live (the SQLite file, the secret key, caches): ``GLOSSARY_INSTANCE_PATH``,
+    else ``default`` (``instance/`` beside the package)."""
+    return Path(os.environ.get("GLOSSARY_INSTANCE_PATH", "").strip() or default)
+
+
 def load_config(instance_path: Path) -> dict:
     """Build the configuration mapping from the environment."""
     database_url = os.environ.get("DATABASE_URL", "").strip()

@@ -92,3 +92,48 @@ def test_review_unknown_or_bad_ids(client, db):
     assert response.status_code == 404
     assert_conforms(response, "/candidates/{candidate_id}/approve", "post")
     assert client.post("/api/v1/candidates/x/reject", headers=curator).status_code == 400
+
+
+def test_candidates_list_their_abbreviation_as_concepts_do(client, db, queue):
+    listed = client.get("/api/v1/candidates", headers=token_for(db, "viewer")).get_json()["results"]
+    by_en = {c["en"]: c for c in listed}
+    assert by_en["suprachiasmatic nucleus"]["abbreviations"] == ["SCN"]
+    assert by_en["melatonin"]["abbreviations"] == []
+    # The deprecated alias still answers, for one release.
+    assert (by_en["suprachiasmatic nucleus"]["abbr"], by_en["melatonin"]["abbr"]) == ("SCN", "")
+
+
+def test_approve_takes_abbreviations_as_a_list(client, db, queue):
+    curator = token_for(db, "curator")
+    response = client.post(
+        f"/api/v1/candidates/{queue[1].id}/approve", headers=curator, json={"abbreviations": ["SCNu"]}
+    )
+    assert response.status_code == 200
+    assert_conforms(response, "/candidates/{candidate_id}/approve", "post")
+    assert response.get_json()["abbreviations"] == ["SCNu"]
+    # An empty list approves it without an abbreviation; the deprecated abbr, when it agrees, is fine.
+    dropped = client.post(
+        f"/api/v1/candidates/{queue[0].id}/approve", headers=curator, json={"abbreviations": [], "abbr": ""}
+    )
+    assert dropped.status_code == 200 and dropped.get_json()["abbreviations"] == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"abbreviations": "SCN"},
+        {"abbreviations": ["SCN", "SCNu"]},
+        {"abbreviations": [7]},
+        {"abbreviations": ["SCN"], "abbr": "XYZ"},
+    ],
+)
+def test_approve_refuses_bad_abbreviations_and_writes_nothing(client, db, queue, body):
+    curator = token_for(db, "curator")
+    response = client.post(f"/api/v1/candidates/{queue[1].id}/approve", headers=curator, json=body)
+    # A body against the schema is a 400; a valid one whose abbr and abbreviations disagree, a 422.
+    disagree = "abbr" in body
+    assert response.status_code == (422 if disagree else 400)
+    assert_conforms(response, "/candidates/{candidate_id}/approve", "post")
+    assert response.get_json()["error"]["code"] == ("invalid" if disagree else "bad_request")
+    assert db.session.get(Candidate, queue[1].id).status == "new"
+    assert client.get("/api/v1/search?q=SCN").get_json()["total"] == 0

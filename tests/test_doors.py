@@ -3,7 +3,7 @@ users and tokens through the same service, so they write the same audit trail.""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from glossary.models import Revision, User
 
@@ -116,3 +116,24 @@ def test_page_api_and_command_line_mine_a_batch_with_one_bad_file_alike(make_app
     sources, candidates, trail = states["page"]
     assert sources == ["good.txt"] and ("催产素", "oxytocin", "") in candidates and len(trail) == 1
     assert answers == {"page": 200, "api": 200, "cli": 1}  # the command line says something was refused
+
+
+def test_the_command_line_can_ask_for_all_or_nothing(make_app, tmp_path):
+    """``flask mine --strict``: one unreadable file and nothing is mined or stored, each refusal named."""
+    from glossary.extensions import db as _db
+    from glossary.models import Candidate, Source
+
+    app = make_app()
+    with app.app_context():
+        paths = []
+        for name, content in BATCH:
+            (tmp_path / name).write_bytes(content)
+            paths.append(str(tmp_path / name))
+        result = app.test_cli_runner().invoke(args=["mine", "--strict", *paths])
+        assert result.exit_code == 1
+        assert "empty.txt" in result.output and "nothing was mined" in result.output
+        assert _db.session.scalar(select(func.count()).select_from(Source)) == 0
+        assert _db.session.scalar(select(func.count()).select_from(Candidate)) == 0
+        good = app.test_cli_runner().invoke(args=["mine", "--strict", str(tmp_path / "good.txt")])
+        assert good.exit_code == 0, good.output
+        assert _db.session.scalar(select(func.count()).select_from(Source)) == 1

@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1] / "glossary"
 LAYERS = [
-    {"text", "textkeys", "config"},
+    {"text", "config"},
     {"mining"},
     {"ingest", "formats"},
     {"extensions", "database", "errors", "models", "security"},

@@ -186,7 +186,8 @@ def test_api_serves_the_rationale_of_each_reading(client, db, fixed_miner):
         {
             "zh": "缰核",
             "en": "lateral habenula",
-            "abbr": "LHb",
+            "abbreviations": ["LHb"],
+            "abbr": "LHb",  # deprecated alias, answered for one release
             "confidence": 0.3,
             "rationale": {
                 "reasons": ["modifier 外侧 is not kept"],

@@ -198,4 +198,4 @@ def test_lookup_refuses_a_fuzzy_that_is_not_a_boolean(client, entries, fuzzy):
 def test_lookup_batch_finds_every_key_form_in_one_go(entries, db):
     answers = lookup_terms(db.session, ["TNF-α", "tnfα", "腫瘤壞死因子-α", "Gut-Brain Axis", "", "5-HT"] * 300)
     assert [a["total"] for a in answers[:6]] == [1, 1, 1, 1, 0, 1]
-    assert len(answers) == 1800 and answers[1803 - 1800]["concepts"][0]["id"] == entries["肠-脑轴"]
+    assert len(answers) == 1800 and answers[1803 - 1800]["concepts"][0].id == entries["肠-脑轴"]

@@ -17,7 +17,7 @@ from glossary.mining import Candidate as MinedCandidate
 from glossary.models import Candidate, Concept, Revision, Term
 from glossary.services import mining
 from glossary.services.mining import mine_documents, read_documents
-from glossary.textkeys import abbr_key, english_key, zh_key
+from glossary.text import abbr_key, english_key, zh_key
 
 from .test_api_concepts import token_for
 from .test_api_openapi import assert_conforms

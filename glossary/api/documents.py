@@ -10,8 +10,9 @@ from flask import g, request
 
 from ..errors import ServiceError
 from ..extensions import db
-from ..services.mining import mine_documents, read_each, refusal
+from ..services.mining import UploadPolicy, mine_documents, read_uploads
 from . import bp, require_token
+from .representations import mining_report
 
 
 @bp.post("/documents")
@@ -28,31 +29,8 @@ def upload_documents():
             "Send one or more articles (PDF, .docx, .md, .html or .txt) as multipart/form-data fields named `files`.",
             code="no_files",
         )
-    documents, refused = read_each(files)  # the page's policy: readable files are mined, refused ones reported
-    if not documents:
-        raise refusal(refused)
+    # as the page: readable files are mined, refused ones reported; 422 only when none is readable
+    documents, refused = read_uploads(files, UploadPolicy.EACH_FILE)
     report = mine_documents(db.session, documents, actor=g.api_user)
     db.session.commit()
-    files_out = [
-        {
-            "filename": f.name,
-            "status": f.status,
-            "kind": f.kind,
-            "pages": f.pages,
-            "characters": f.characters,
-            "candidates": f.candidates,
-            "new_candidates": f.new_candidates,
-            "evidence": f.evidence,
-        }
-        for f in report.files
-    ]
-    files_out += [
-        {"filename": item["filename"], "status": "refused", "code": item["code"], "reason": item["reason"]}
-        for item in refused
-    ]
-    return {
-        "files": files_out,
-        "new_candidates": report.new_candidates,
-        "known_candidates": report.known_candidates,
-        "rejected_skipped": report.rejected_skipped,
-    }
+    return mining_report(report, refused)

@@ -6,6 +6,7 @@ from flask import request
 
 from ..errors import ServiceError
 from ..extensions import db
+from ..models.rules import FIELD_LIMITS
 from ..search import (
     LANG_FILTERS,
     MAX_ANNOTATE_CHARS,
@@ -13,7 +14,6 @@ from ..search import (
     MAX_QUERY_LENGTH,
     annotate_text,
     check_draft,
-    concept_document,
     expand_abbreviation,
     lookup_terms,
     search_concepts,
@@ -21,6 +21,7 @@ from ..search import (
 from ..search.result_cache import remember
 from . import bp, json_body
 from .params import int_arg, text_field
+from .representations import abbreviation_expansions, annotation_list, check_report, lookup_results, search_page
 from .responses import cached_body, cached_json, json_body_of
 
 MAX_LIMIT = 100
@@ -43,33 +44,18 @@ def search():
     body = remember(
         db.session,
         ("api.search", query, lang, limit, offset),
-        lambda: json_body_of(_search_page(query, lang, limit, offset)),
+        lambda: json_body_of(search_page(search_concepts(db.session, query, lang=lang, limit=limit, offset=offset))),
     )
     return cached_body(body)
 
 
-def _search_page(query: str, lang: str | None, limit: int, offset: int) -> dict:
-    page = search_concepts(db.session, query, lang=lang, limit=limit, offset=offset)
-    results = [
-        {
-            "concept": concept_document(hit.concept),
-            "match": {
-                "kind": hit.match_kind,
-                "field": hit.field,
-                "score": hit.score,
-                "term": hit.matched_term.text if hit.matched_term is not None else None,
-            },
-        }
-        for hit in page.results
-    ]
-    return {"results": results, "total": page.total, "in_query": page.in_query}
-
-
 @bp.get("/abbreviations/<path:abbr>")
 def abbreviation(abbr: str):
-    if len(abbr) > 100:
-        raise ServiceError("An abbreviation is at most 100 characters.", code="bad_parameter")
-    return cached_json(expand_abbreviation(db.session, abbr))
+    if len(abbr) > FIELD_LIMITS["abbreviation"]:
+        raise ServiceError(
+            f"An abbreviation is at most {FIELD_LIMITS['abbreviation']} characters.", code="bad_parameter"
+        )
+    return cached_json(abbreviation_expansions(expand_abbreviation(db.session, abbr)))
 
 
 @bp.post("/lookup")
@@ -81,23 +67,21 @@ def lookup():
         raise ServiceError(
             f"At most {MAX_LOOKUP_TERMS} terms a call; send the rest in another.", code="too_many_terms", status=413
         )
-    if any(len(t) > 500 for t in terms):
-        raise ServiceError("A term is at most 500 characters.", code="bad_request")
+    if any(len(t) > FIELD_LIMITS["term"] for t in terms):
+        raise ServiceError(f"A term is at most {FIELD_LIMITS['term']} characters.", code="bad_request")
     fuzzy = json_body().get("fuzzy", False)
     if not isinstance(fuzzy, bool):
         raise ServiceError("fuzzy must be true or false.", code="bad_request")
-    results = lookup_terms(db.session, terms, fuzzy=fuzzy)
-    return {"results": results, "total": len(results)}
+    return lookup_results(lookup_terms(db.session, terms, fuzzy=fuzzy))
 
 
 @bp.post("/annotate")
 def annotate():
     text = text_field(json_body(), "text", max_length=MAX_ANNOTATE_CHARS)
-    results = annotate_text(db.session, text)
-    return {"results": results, "total": len(results)}
+    return annotation_list(annotate_text(db.session, text))
 
 
 @bp.post("/check")
 def check():
     text = text_field(json_body(), "text", max_length=MAX_CHECK_CHARS)
-    return check_draft(db.session, text)
+    return check_report(check_draft(db.session, text))

@@ -28,7 +28,7 @@ from ..database import is_busy
 from ..errors import ServiceError
 from ..extensions import db
 from ..mining import Candidate as MinedCandidate
-from ..services.mining import mine_documents, mine_documents_dry, read_each
+from ..services.mining import UploadPolicy, mine_documents, mine_documents_dry, read_uploads
 
 
 def register(app: Flask) -> None:
@@ -37,7 +37,9 @@ def register(app: Flask) -> None:
     @click.option("--dry-run", is_flag=True, help="Print the candidates; write nothing to the database.")
     @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True,
                   help="How --dry-run prints the candidates.")  # fmt: skip
-    def mine_command(files: tuple[Path, ...], dry_run: bool, fmt: str) -> None:
+    @click.option("--strict", is_flag=True,
+                  help="Mine nothing if any file is unreadable (default: mine the readable ones).")  # fmt: skip
+    def mine_command(files: tuple[Path, ...], dry_run: bool, fmt: str, strict: bool) -> None:
         """Mine FILE... (PDF, .docx, .md, .html or .txt articles) for bilingual term pairs and abbreviations."""
         progress = _progress()
         loaded = []
@@ -45,11 +47,15 @@ def register(app: Flask) -> None:
             progress(f"loading {number}/{len(files)}: {path}")
             loaded.append((str(path), path.read_bytes()))
         progress(f"reading {len(loaded)} file(s)…")
-        documents, refused = read_each(loaded)  # as the page and the API: readable files are mined
+        policy = UploadPolicy.ALL_OR_NOTHING if strict else UploadPolicy.EACH_FILE  # the page's and the API's
+        try:
+            documents, refused = read_uploads(loaded, policy)
+        except ServiceError as error:
+            for message in error.details.get("files", [error.message]):
+                click.echo(f"error: {message}", err=True)
+            raise click.ClickException("nothing was mined.") from error
         for item in refused:
             click.echo(f"error: {item['message']}", err=True)
-        if not documents:
-            raise click.ClickException("nothing was mined.")
         if dry_run:
             progress(f"mining {len(documents)} file(s)…")
             _print_candidates(mine_documents_dry(documents), fmt)

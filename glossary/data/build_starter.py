@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from glossary.mining import read_document
-from glossary.textkeys import abbr_key, english_key, has_cjk, zh_key
+from glossary.text import abbr_key, english_key, has_cjk, zh_key
 
 COLUMNS = ["mined_zh", "mined_en", "mined_abbr", "decision", "zh", "en", "abbr", "domain", "note"]
 DECISIONS = ("approve", "edit", "reject")

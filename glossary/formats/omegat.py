@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import re
 
-from glossary.formats.chinese import to_simplified
 from glossary.formats.plain import (
     Concept,
     FormatError,
@@ -50,12 +49,10 @@ from glossary.formats.plain import (
     make_term,
     split_values,
 )
-from glossary.text import looks_like_abbreviation
-from glossary.textkeys import to_traditional
+from glossary.text import has_cjk, looks_like_abbreviation, to_simplified, to_traditional
 
 DIRECTIONS = ("zh-en", "en-zh")
 HEADER = "# Chinese-English glossary, tab-separated: source, target, comment -*- coding: utf-8 -*-"
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SPACES = re.compile(r"[\t\r\n\v\f]+")
 # The parts of a comment, in the order ``write_omegat`` writes them.
 _COMMENT_KEYS = ("source", "target", "traditional", "abbr", "also", "avoid", "pinyin", "domain", "definition")
@@ -299,8 +296,8 @@ def _comment_parts(comment: str) -> dict[str, str] | None:
 
 def _guess_direction(entries: list[tuple[int, str, str, str]]) -> str:
     sample = entries[:50]
-    source_cjk = sum(bool(_CJK.search(source)) for _, source, _, _ in sample)
-    target_cjk = sum(bool(_CJK.search(target)) for _, _, target, _ in sample)
+    source_cjk = sum(has_cjk(source) for _, source, _, _ in sample)
+    target_cjk = sum(has_cjk(target) for _, _, target, _ in sample)
     return "en-zh" if target_cjk > source_cjk else "zh-en"
 
 

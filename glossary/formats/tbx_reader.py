@@ -15,7 +15,6 @@ import re
 
 from lxml import etree
 
-from glossary.formats.chinese import to_simplified
 from glossary.formats.plain import (
     Concept,
     FormatError,
@@ -28,6 +27,7 @@ from glossary.formats.plain import (
     make_term,
 )
 from glossary.formats.tbx import ADMIN_STATUSES, TERM_TYPES, XML_LANG
+from glossary.text import to_simplified
 
 _ROOTS = {"martif": "tbx", "tbx": "tbx3"}
 _ENTRIES = {"termEntry", "conceptEntry"}

@@ -28,7 +28,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..textkeys import abbr_key, english_key, pinyin_forms, to_simplified, to_traditional, zh_key
+from ..text import pinyin_forms, to_simplified, to_traditional
 
 LANGS = ("zh", "en")
 TERM_KINDS = ("full", "abbreviation", "variant")
@@ -86,10 +86,8 @@ class Concept(db.Model):
     __table_args__ = (CheckConstraint(_in("status", CONCEPT_STATUSES), name="status"), NEVER_REUSE_IDS)
 
     def terms_of(self, lang: str, kind: str | None = None) -> list[Term]:
-        """This concept's terms in one language, preferred first."""
-        order = {s: i for i, s in enumerate(TERM_STATUSES)}
-        found = [t for t in self.terms if t.lang == lang and (kind is None or t.kind == kind)]
-        return sorted(found, key=lambda t: (order.get(t.status, 9), t.kind != "full", t.id or 0))
+        """This concept's terms in one language, preferred first (the rulebook's ``ordered_terms``)."""
+        return ordered_terms(self.terms, lang, kind)
 
     def __repr__(self) -> str:
         return f"<Concept {self.id}>"
@@ -158,10 +156,8 @@ class Term(db.Model):
 
 
 def term_match_key(lang: str, kind: str, text: str) -> str:
-    """The key that import, duplicate checks and search match a term by (cheap: no pinyin)."""
-    if kind == "abbreviation":
-        return abbr_key(text)
-    return zh_key(text) if lang == "zh" else english_key(text)
+    """The key that import, duplicate checks and search match a term by (the rulebook's ``term_key``)."""
+    return term_key(lang, text, kind)
 
 
 def term_search_keys(lang: str, kind: str, text: str, curated_hant: str | None = None) -> dict[str, str | None]:
@@ -354,6 +350,7 @@ class Revision(db.Model):
 from .check import WellKnownAbbreviation  # noqa: E402  (the writer's check)
 from .curation import RELATION_KINDS, ConceptRelation, Domain, InternalNote, TermNote  # noqa: E402  (curators')
 from .imports import ImportJob, ImportJobOutcome, StagedConcept, StagedEvidence, StagedRevision, StagedTerm  # noqa: E402
+from .rules import ordered_terms, term_key  # noqa: E402  (the concept rulebook: builds on the models)
 from .search_index import attach_to as _attach_search_index  # noqa: E402
 from .search_index import register_autogenerate_filter as _register_search_filter  # noqa: E402
 

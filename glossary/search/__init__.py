@@ -9,7 +9,8 @@ A small public API over one module per job:
 * ``check_draft`` (``abbreviation_check.py``): the writer's abbreviation report;
 * ``expand_abbreviation`` and ``lookup_terms`` (``lookup.py``): exact look-ups
   for editor plugins;
-* ``concept_document`` (``documents.py``): the one JSON shape of a concept.
+* ``read_concept`` (``documents.py``): a concept's preferred names and ordered terms,
+  as pages and API answers read them (the JSON shapes are in ``glossary.api.representations``).
 
 Reads only: nothing here writes to the database.
 """
@@ -17,7 +18,7 @@ Reads only: nothing here writes to the database.
 from .abbreviation_check import check_draft
 from .annotate import MAX_ANNOTATE_CHARS, annotate_text, find_terms
 from .concept_search import MATCH_KINDS, Hit, SearchPage, search_concepts
-from .documents import concept_document, load_concept_documents
+from .documents import ConceptReading, read_concept
 from .lookup import MAX_LOOKUP_TERMS, expand_abbreviation, lookup_terms
 from .query import LANG_FILTERS, MAX_QUERY_LENGTH, parse_query
 
@@ -27,15 +28,15 @@ __all__ = [
     "MAX_ANNOTATE_CHARS",
     "MAX_LOOKUP_TERMS",
     "MAX_QUERY_LENGTH",
+    "ConceptReading",
     "Hit",
     "SearchPage",
     "annotate_text",
     "check_draft",
-    "concept_document",
     "expand_abbreviation",
     "find_terms",
-    "load_concept_documents",
     "lookup_terms",
     "parse_query",
+    "read_concept",
     "search_concepts",
 ]

@@ -40,7 +40,6 @@ from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from weakref import WeakKeyDictionary
 
 import ahocorasick
 from flask import current_app, has_app_context
@@ -49,9 +48,10 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from ..models import Term
-from ..textkeys import fold_common
+from ..models.rules import ordered_terms
+from ..text import fold_common
 from .documents import concept_url
-from .stamp import _STAMP, glossary_stamp
+from .stamp import _STAMP, Stamp, StampedCache, glossary_stamp
 
 __all__ = [
     "DELTA_LIMIT",
@@ -206,8 +206,7 @@ DELTA_LIMIT = 20_000
 # deleted newest row's id to the next insert (ids are never reused since migration cef07b438dbb).
 TAIL = 1000
 _MAX_PATTERN = 1000
-_CACHE: WeakKeyDictionary[Engine, _Recognizer] = WeakKeyDictionary()
-_LOCK = threading.Lock()
+_CACHE: StampedCache[_Recognizer] = StampedCache()
 _SAVED = re.compile(r"^(\d+)-(\d+)\.arrays$")
 
 
@@ -256,9 +255,8 @@ def _rebuild_in_background(engine: Engine, folder: Path | None, recognizer: _Rec
     def work() -> None:
         try:
             automata, stamp = _build_and_save(engine, folder)
-            with _LOCK:
-                if _CACHE.get(engine) is recognizer:
-                    _CACHE[engine] = _Recognizer(automata, (stamp[0], -1))  # the next read refreshes its delta
+            # Under an impossible stamp, so that the next read refreshes its delta.
+            _CACHE.replace(engine, recognizer, _Recognizer(automata, (stamp[0], -1)), (stamp[0], -1))
         finally:
             recognizer.rebuilding = False
 
@@ -269,25 +267,26 @@ def _recognizer(session: Session) -> _Recognizer:
     bind = session.get_bind()
     engine = bind.engine if isinstance(bind, Connection) else bind
     stamp = glossary_stamp(session)
-    cached = _CACHE.get(engine)
-    if cached is not None and cached.stamp == stamp:
-        return cached
-    with _LOCK:
-        cached = _CACHE.get(engine)
-        if cached is None or stamp[0] < cached.main.up_to_id - TAIL:
-            folder = _folder(engine)
-            main = _newest_saved(folder, stamp)
-            if main is None:  # nothing saved yet (a new instance): built once, saved for every process
-                main, built = _build_and_save(engine, folder)
-                stamp_of_main = built
-            else:
-                stamp_of_main = (main.up_to_id, -1)
-            cached = _CACHE[engine] = _Recognizer(main, stamp_of_main)
-        if cached.stamp != stamp:
-            cached.refresh(session.connection(), stamp)
-            if stamp[0] - cached.main.up_to_id > DELTA_LIMIT and not cached.rebuilding:
-                _rebuild_in_background(engine, _folder(engine), cached)
-        return cached
+    return _CACHE.get(engine, stamp, lambda cached: _brought_up_to(session, engine, stamp, cached))
+
+
+def _brought_up_to(session: Session, engine: Engine, stamp: Stamp, cached: _Recognizer | None) -> _Recognizer:
+    """The recognizer for ``stamp``: the cached one with a new delta, or (first, or on a database that went
+    back) a main automaton loaded from the newest save, or built."""
+    if cached is None or stamp[0] < cached.main.up_to_id - TAIL:
+        folder = _folder(engine)
+        main = _newest_saved(folder, stamp)
+        if main is None:  # nothing saved yet (a new instance): built once, saved for every process
+            main, built = _build_and_save(engine, folder)
+            stamp_of_main = built
+        else:
+            stamp_of_main = (main.up_to_id, -1)
+        cached = _Recognizer(main, stamp_of_main)
+    if cached.stamp != stamp:
+        cached.refresh(session.connection(), stamp)
+        if stamp[0] - cached.main.up_to_id > DELTA_LIMIT and not cached.rebuilding:
+            _rebuild_in_background(engine, _folder(engine), cached)
+    return cached
 
 
 def _on_word_boundary(text: str, start: int, end: int) -> bool:
@@ -358,16 +357,11 @@ def find_terms(session: Session, text: str) -> list[Annotation]:
 
 
 def _preferred_names(terms: dict[int, Any]) -> dict[tuple[int, str], str]:
-    """Preferred full names by (concept id, lang)."""
-    best: dict[tuple[int, str], tuple[tuple[int, bool, int], str]] = {}
-    for row in terms.values():
-        if row.kind == "abbreviation":
-            continue
-        rank = (_STATUS_RANK.get(row.status, 9), row.kind != "full", row.id)
-        key = (row.concept_id, row.lang)
-        if key not in best or rank < best[key][0]:
-            best[key] = (rank, row.text)
-    return {key: name for key, (_, name) in best.items()}
+    """Preferred full names by (concept id, lang): the first name in the rulebook's order."""
+    best: dict[tuple[int, str], str] = {}
+    for row in ordered_terms([row for row in terms.values() if row.kind != "abbreviation"]):
+        best.setdefault((row.concept_id, row.lang), row.text)
+    return best
 
 
 def annotate_text(session: Session, text: str) -> list[dict[str, Any]]:

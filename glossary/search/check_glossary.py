@@ -1,7 +1,7 @@
 """What the glossary says about a draft's abbreviations and expansions: the reads behind the writer's check.
 
-Two questions, each one query plus one for the concepts' terms:
-which concepts an abbreviation names (its spellings folded by
+Two questions, asked together in one query (the rulebook's ``concepts_sharing``)
+plus one for the concepts' terms: which concepts an abbreviation names (its spellings folded by
 :func:`~glossary.text.abbreviation_variant_key`), and which concepts an
 expansion names (the English as the glossary keys it, singular or plural; the
 Chinese as any ending of the text before the bracket, since where a Chinese
@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Term, term_match_key
+from ..models.rules import concepts_sharing, ordered_terms
 from ..text import abbreviation_variant_key
 
 __all__ = ["ConceptNames", "GlossaryView", "read_glossary"]
@@ -98,27 +99,18 @@ def read_glossary(
     """Which concepts the draft's abbreviations and expansions name, with those concepts' names."""
     wanted = {abbreviation_variant_key(a) for a in abbreviations}
     abbr_keys = set().union(*(_abbreviation_lookup_keys(a) for a in abbreviations), set())
-    by_abbreviation: dict[str, set[int]] = defaultdict(set)
-    if abbr_keys:
-        rows = session.execute(
-            select(Term.concept_id, Term.text).where(Term.kind == "abbreviation", Term.key.in_(sorted(abbr_keys)))
-        )
-        for concept_id, text in rows:
-            key = abbreviation_variant_key(text)
-            if key in wanted:
-                by_abbreviation[key].add(concept_id)
     name_keys = {("en", k) for e in english for k in english_keys(e)}
     name_keys |= {("zh", k) for c in chinese for k in chinese_keys(c)}
+    by_abbreviation: dict[str, set[int]] = defaultdict(set)
     by_key: dict[tuple[str, str], set[int]] = defaultdict(set)
-    if name_keys:
-        name_rows = session.execute(
-            select(Term.concept_id, Term.lang, Term.key).where(
-                Term.kind != "abbreviation", Term.key.in_(sorted({k for _, k in name_keys}))
-            )
-        )
-        for concept_id, lang, key in name_rows:
-            if (lang, key) in name_keys:
-                by_key[(lang, key)].add(concept_id)
+    # Both questions in one read: the rulebook's concepts sharing a term.
+    for concept_id, terms in concepts_sharing(session, {("abbr", k) for k in abbr_keys} | name_keys).items():
+        for term in terms:
+            group, key = term.group_key
+            if group != "abbr":
+                by_key[(group, key)].add(concept_id)
+            elif (variant := abbreviation_variant_key(term.text)) in wanted:
+                by_abbreviation[variant].add(concept_id)
     ids = set().union(*by_abbreviation.values(), *by_key.values(), set())
     return GlossaryView(dict(by_abbreviation), dict(by_key), _concept_names(session, ids))
 
@@ -127,13 +119,12 @@ def _concept_names(session: Session, ids: set[int]) -> dict[int, ConceptNames]:
     names = {concept_id: ConceptNames(concept_id) for concept_id in ids}
     if not ids:
         return names
-    order = {"preferred": 0, "admitted": 1, "deprecated": 2}
     rows = session.execute(
         select(Term.concept_id, Term.lang, Term.kind, Term.text, Term.status, Term.id).where(
             Term.concept_id.in_(sorted(ids)), Term.status != "deprecated"
         )
     )
-    for concept_id, lang, kind, text, _status, _id in sorted(rows, key=lambda r: (order.get(r.status, 3), r.id)):
+    for concept_id, lang, kind, text, _status, _id in ordered_terms(list(rows)):
         entry = names[concept_id]
         target = entry.abbreviations if kind == "abbreviation" else entry.zh if lang == "zh" else entry.en
         if text not in target:

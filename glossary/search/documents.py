@@ -1,8 +1,9 @@
-"""The concept as every API answer and page shows it: one plain dict.
+"""A concept as readers see it: its preferred names and its terms in order, read from any concept.
 
 Built from anything concept-shaped (an ORM ``Concept``, or light rows that the
-batch endpoints load with Core queries for speed), so the object is always the
-same whichever endpoint produced it.
+batch endpoints load with Core queries for speed), so the reading is the same
+whichever query produced it. The search page reads ``read_concept``; the JSON
+shape of a concept lives with the API (``glossary.api.representations``).
 """
 
 from __future__ import annotations
@@ -14,21 +15,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from ..models import TERM_STATUSES, Concept, Term
+from ..models import Concept, Term
+from ..models.rules import ordered_terms
 
 __all__ = [
+    "ConceptReading",
     "ConceptRow",
     "TermRow",
-    "concept_document",
     "concept_url",
     "concepts_in_order",
-    "load_concept_documents",
     "load_concept_rows",
     "preferred_term",
+    "read_concept",
 ]
 
-_STATUS_ORDER = {s: i for i, s in enumerate(TERM_STATUSES)}
-_KIND_ORDER = {"full": 0, "variant": 1, "abbreviation": 2}
 # Enough to turn ids into documents without loading ORM objects.
 _TERM_COLUMNS = (
     Term.id,
@@ -75,7 +75,7 @@ class TermRow:
 
 @dataclass
 class ConceptRow:
-    """A concept as a read needs it (what ``concept_document`` reads), with its terms."""
+    """A concept as a read needs it (what ``read_concept`` reads), with its terms."""
 
     id: int
     domain: str | None
@@ -85,8 +85,7 @@ class ConceptRow:
 
     def terms_of(self, lang: str, kind: str | None = None) -> list[TermRow]:
         """This concept's terms in one language, preferred first (as ``Concept.terms_of``)."""
-        found = [t for t in self.terms if t.lang == lang and (kind is None or t.kind == kind)]
-        return sorted(found, key=lambda t: (_STATUS_ORDER.get(t.status, 9), t.kind != "full", t.id or 0))
+        return ordered_terms(self.terms, lang, kind)
 
 
 def load_concept_rows(session: Session, concept_ids: Iterable[int]) -> dict[int, ConceptRow]:
@@ -118,41 +117,50 @@ def concept_url(concept_id: int) -> str:
     return f"/concepts/{concept_id}"
 
 
-def _ordered(terms: Iterable[Any]) -> list[Any]:
-    return sorted(terms, key=lambda t: (_STATUS_ORDER.get(t.status, 9), _KIND_ORDER.get(t.kind, 9), t.id or 0))
-
-
 def preferred_term(terms: Sequence[Any], lang: str, *, abbreviation: bool = False) -> Any | None:
-    """The best term of a language: preferred before admitted, full names before variants."""
-    for term in _ordered(terms):
-        if term.lang == lang and (term.kind == "abbreviation") == abbreviation:
+    """The best term of a language: the first of the rulebook's order, abbreviations apart."""
+    for term in ordered_terms(terms, lang):
+        if (term.kind == "abbreviation") == abbreviation:
             return term
     return None
 
 
-def concept_document(concept: Any) -> dict[str, Any]:
-    """``id, zh, zh_hant, pinyin, en, abbreviations, domain, definition, terms, version, url``."""
-    terms = _ordered(concept.terms)
+@dataclass(frozen=True)
+class ConceptReading:
+    """What a reader sees of a concept: the preferred name of each language, its
+    abbreviations, and every term in the rulebook's order (``ordered_terms``)."""
+
+    id: int
+    zh: str | None
+    zh_hant: str | None
+    pinyin: str | None
+    en: str | None
+    abbreviations: list[str]
+    domain: str | None
+    definition: str | None
+    version: int
+    url: str
+    terms: list[Any]
+
+
+def read_concept(concept: Any) -> ConceptReading:
+    """The reading of an ORM ``Concept`` or a ``ConceptRow``."""
+    terms = ordered_terms(concept.terms)
     zh = preferred_term(terms, "zh")
     en = preferred_term(terms, "en")
-    return {
-        "id": concept.id,
-        "zh": zh.text if zh else None,
-        "zh_hant": zh.zh_hant if zh else None,
-        "pinyin": zh.pinyin if zh else None,
-        "en": en.text if en else None,
-        "abbreviations": list(dict.fromkeys(t.text for t in terms if t.kind == "abbreviation")),
-        "domain": concept.domain,
-        "definition": concept.definition,
-        "terms": [{"lang": t.lang, "text": t.text, "kind": t.kind, "status": t.status} for t in terms],
-        "version": concept.version,
-        "url": concept_url(concept.id),
-    }
-
-
-def load_concept_documents(session: Session, concept_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """Documents for many concepts, one Core statement per 5,000 (no ORM objects): id → document."""
-    return {cid: concept_document(row) for cid, row in load_concept_rows(session, concept_ids).items()}
+    return ConceptReading(
+        id=concept.id,
+        zh=zh.text if zh else None,
+        zh_hant=zh.zh_hant if zh else None,
+        pinyin=zh.pinyin if zh else None,
+        en=en.text if en else None,
+        abbreviations=list(dict.fromkeys(t.text for t in terms if t.kind == "abbreviation")),
+        domain=concept.domain,
+        definition=concept.definition,
+        version=concept.version,
+        url=concept_url(concept.id),
+        terms=terms,
+    )
 
 
 def concepts_in_order(session: Session, concept_ids: Sequence[int]) -> list[Concept]:

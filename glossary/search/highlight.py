@@ -10,12 +10,11 @@ lands on the characters the user sees.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from ..textkeys import to_simplified
+from ..text import to_simplified
 from .annotate import fold_for_matching
 from .concept_search import Hit
-from .documents import concept_document
+from .documents import ConceptReading, read_concept
 from .query import parse_query
 
 __all__ = ["ResultView", "mark", "result_views"]
@@ -46,7 +45,7 @@ def _zh_fold(text: str) -> str:
 
 @dataclass(frozen=True)
 class ResultView:
-    concept: dict[str, Any]
+    concept: ConceptReading
     match_kind: str
     zh: Pieces
     other_script: Pieces
@@ -61,32 +60,28 @@ def result_views(hits: list[Hit], query: str, script: str = "zh-Hans") -> list[R
     keys = parse_query(query)
     views = []
     for hit in hits:
-        doc = concept_document(hit.concept)
+        doc = read_concept(hit.concept)
         traditional = script == "zh-Hant"
-        zh_text, other = (doc["zh_hant"], doc["zh"]) if traditional else (doc["zh"], doc["zh_hant"])
+        zh_text, other = (doc.zh_hant, doc.zh) if traditional else (doc.zh, doc.zh_hant)
         field = hit.field
         zh = mark(zh_text, keys.zh, _zh_fold) if field == "zh" else _whole(zh_text, False)
         en_needle = (
             fold_for_matching(keys.text) if hit.match_kind != "word_prefix" else (keys.words[0] if keys.words else "")
         )
-        en = (
-            mark(doc["en"], en_needle)
-            if field == "en" and hit.match_kind != "fuzzy"
-            else _whole(doc["en"], field == "en")
-        )
+        en = mark(doc.en, en_needle) if field == "en" and hit.match_kind != "fuzzy" else _whole(doc.en, field == "en")
         abbreviations = [
             _whole(a, field == "abbr" and hit.matched_term is not None and a == hit.matched_term.text)
-            for a in doc["abbreviations"]
+            for a in doc.abbreviations
         ]
         matched = hit.matched_term.text if hit.matched_term is not None else None
-        shown = {doc["zh"], doc["zh_hant"], doc["en"], *doc["abbreviations"]}
+        shown = {doc.zh, doc.zh_hant, doc.en, *doc.abbreviations}
         views.append(
             ResultView(
                 concept=doc,
                 match_kind=hit.match_kind,
                 zh=zh,
                 other_script=_whole(other, False) if other != zh_text else [],
-                pinyin=_whole(doc["pinyin"], field in ("pinyin", "initials")),
+                pinyin=_whole(doc.pinyin, field in ("pinyin", "initials")),
                 en=en,
                 abbreviations=abbreviations,
                 matched_elsewhere=matched if matched and matched not in shown else None,

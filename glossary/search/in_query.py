@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Term
 from ..models.search_index import compact_sql
-from ..textkeys import abbr_key
+from ..text import abbr_key
 from .documents import concept_url, load_concept_rows, preferred_term
 from .query import QueryKeys, compact_zh
 

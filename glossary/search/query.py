@@ -3,7 +3,7 @@
 Pure functions over text. A query is turned into every key it could be —
 a Chinese key (simplified, from either script), English and abbreviation keys,
 toneless pinyin and pinyin initials — using the same functions that computed
-the stored keys (``glossary.textkeys``), so a query and a term always agree.
+the stored keys (``glossary.text.keys``), so a query and a term always agree.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..text import looks_like_abbreviation
-from ..textkeys import abbr_key, english_key, fold_common, has_cjk, zh_key
+from ..text import GREEK_NAMES, abbr_key, english_key, fold_common, has_cjk, looks_like_abbreviation, zh_key
 
 __all__ = [
     "LANG_FILTERS",
@@ -32,36 +31,10 @@ _TONE_NUMBERS_RE = re.compile(r"(?<=[a-zü:v])[1-5]")
 _PINYIN_RE = re.compile(r"^[a-zv]+$")
 # Words as the word index cuts them (letters with their accents, digits): "cuī chǎn sù" is three words.
 _WORD_RE = re.compile(r"[^\W_]+")
-# Greek letters as biomedical names spell them out: IL-1β, interleukin-1 beta, NF-kappaB.
-_GREEK_NAMES = {
-    "alpha": "α",
-    "beta": "β",
-    "gamma": "γ",
-    "delta": "δ",
-    "epsilon": "ε",
-    "zeta": "ζ",
-    "eta": "η",
-    "theta": "θ",
-    "iota": "ι",
-    "kappa": "κ",
-    "lambda": "λ",
-    "mu": "μ",
-    "nu": "ν",
-    "xi": "ξ",
-    "omicron": "ο",
-    "pi": "π",
-    "rho": "ρ",
-    "sigma": "σ",
-    "tau": "τ",
-    "upsilon": "υ",
-    "phi": "φ",
-    "chi": "χ",
-    "psi": "ψ",
-    "omega": "ω",
-}
-_GREEK_LETTERS = {letter: name for name, letter in _GREEK_NAMES.items()}
+# Greek letters and their names, from the one table in ``glossary.text.scripts``.
+_GREEK_LETTERS = {letter: name for name, letter in GREEK_NAMES.items()}
 # A spelled-out name standing alone, or glued to one letter (kappaB), never inside a word (betaine, alphabet).
-_GREEK_NAME_RE = re.compile(r"(?<![a-z])(" + "|".join(sorted(_GREEK_NAMES, key=len, reverse=True)) + r")(?![a-z]{2})")
+_GREEK_NAME_RE = re.compile(r"(?<![a-z])(" + "|".join(sorted(GREEK_NAMES, key=len, reverse=True)) + r")(?![a-z]{2})")
 _GREEK_LETTER_RE = re.compile("[" + "".join(_GREEK_LETTERS) + "]")
 # What Chinese terms put between their parts and a reader leaves out: 肠-脑轴, 5-羟色胺, 下丘脑·垂体.
 _ZH_SEPARATORS_RE = re.compile("[-·・‧ ]")
@@ -92,7 +65,7 @@ def compact_zh(key: str) -> str:
 
 
 def _names_to_letters(text: str) -> str:
-    return _GREEK_NAME_RE.sub(lambda m: _GREEK_NAMES[m.group(1)], text)
+    return _GREEK_NAME_RE.sub(lambda m: GREEK_NAMES[m.group(1)], text)
 
 
 def _letters_to_names(text: str, spaced: bool) -> str:

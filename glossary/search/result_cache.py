@@ -17,18 +17,16 @@ no database round trip at all.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from .stamp import glossary_stamp
+from .stamp import StampedCache, glossary_stamp
 
 __all__ = ["CAPACITY", "STAMP_TTL", "remember"]
 
@@ -38,14 +36,14 @@ T = TypeVar("T")
 
 
 class _Entries:
-    def __init__(self, stamp: tuple[int, int], commits: int) -> None:
-        self.stamp = stamp
+    """One engine's answers for one glossary stamp, and when (time, commits seen) the stamp was last read."""
+
+    def __init__(self, commits: int) -> None:
         self.checked = (time.monotonic(), commits)
         self.items: OrderedDict[Hashable, object] = OrderedDict()
 
 
-_CACHES: WeakKeyDictionary[Engine, _Entries] = WeakKeyDictionary()
-_LOCK = threading.Lock()
+_CACHES: StampedCache[_Entries] = StampedCache()
 _COMMITS = [0]  # commits seen in this process
 
 
@@ -56,15 +54,13 @@ def _count_commit(_session: Session) -> None:
 
 def _current(session: Session, engine: Engine) -> _Entries:
     """The entries for this engine, after reading the stamp if it may have moved."""
-    entries = _CACHES.get(engine)
+    entries = _CACHES.peek(engine)
     if entries is not None and entries.checked[1] == _COMMITS[0] and time.monotonic() - entries.checked[0] < STAMP_TTL:
         return entries
     commits = _COMMITS[0]
     stamp = glossary_stamp(session)
-    with _LOCK:
-        entries = _CACHES.get(engine)
-        if entries is None or entries.stamp != stamp:
-            entries = _CACHES[engine] = _Entries(stamp, commits)
+    with _CACHES.lock:
+        entries = _CACHES.get(engine, stamp, lambda _previous: _Entries(commits))
         entries.checked = (time.monotonic(), commits)
         return entries
 
@@ -74,13 +70,13 @@ def remember(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
     bind = session.get_bind()
     engine = bind.engine if isinstance(bind, Connection) else bind
     entries = _current(session, engine)
-    with _LOCK:
+    with _CACHES.lock:
         if key in entries.items:
             entries.items.move_to_end(key)
             return entries.items[key]  # type: ignore[return-value]
     value = compute()
-    with _LOCK:
-        if _CACHES.get(engine) is entries:  # not if the glossary changed meanwhile
+    with _CACHES.lock:
+        if _CACHES.peek(engine) is entries:  # not if the glossary changed meanwhile
             entries.items[key] = value
             if len(entries.items) > CAPACITY:
                 entries.items.popitem(last=False)

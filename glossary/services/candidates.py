@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..models import Candidate, Concept, Evidence, Term, User
+from ..models import Candidate, Concept, Evidence, User
+from ..models.rules import MERGE_CANDIDATE, TermKey, concepts_sharing, term_group_key
 from ..search.check_glossary import english_keys
+from ..text import english_key, has_cjk, to_simplified, zh_key
 from ..text.abbreviations import abbreviation_variant_key
-from ..textkeys import abbr_key, english_key, has_cjk, to_simplified, zh_key
 from .concepts import concept_snapshot, create_concept, update_concept
 from .revisions import record_revision
 
@@ -51,20 +52,40 @@ def list_candidates(
     return list(rows), total
 
 
+def _proposal_keys(zh: str, en: str, abbr: str) -> set[TermKey]:
+    """The (group, key) of each name a proposal gives: its Chinese, its English, its abbreviation."""
+    named = (("zh", zh, "full"), ("en", en, "full"), ("en", abbr, "abbreviation"))
+    return {term_group_key(lang, text, kind) for lang, text, kind in named if text and text.strip()}
+
+
 def suggest_concepts(session: Session, zh: str, en: str, abbr: str, limit: int = 5) -> list[Concept]:
-    """Existing concepts sharing the Chinese, the English or the abbreviation."""
-    conditions = []
-    if zh:
-        conditions.append((Term.lang == "zh") & (Term.key == zh_key(zh)))
-    if en:
-        conditions.append((Term.lang == "en") & (Term.kind != "abbreviation") & (Term.key == english_key(en)))
-    if abbr:
-        conditions.append((Term.kind == "abbreviation") & (Term.key == abbr_key(abbr)))
-    if not conditions:
-        return []
-    ids = session.scalars(select(Term.concept_id).where(or_(*conditions)).distinct().limit(limit)).all()
-    concepts = (session.get(Concept, i) for i in ids)
-    return [concept for concept in concepts if concept is not None]  # each id is a term's concept: all exist
+    """Existing concepts sharing the Chinese, the English or the abbreviation; those sharing most first."""
+    found = suggestions_for(session, {0: (zh, en, abbr)}, limit)
+    return found[0]
+
+
+def suggestions_for(
+    session: Session, proposals: dict[int, tuple[str, str, str]], limit: int = 5
+) -> dict[int, list[Concept]]:
+    """``suggest_concepts`` for many proposals (id → (zh, en, abbr)) in two queries, whatever their number.
+
+    Each list holds at most ``limit`` concepts: those sharing more of the proposal's names first,
+    then the older.
+    """
+    keys = {pid: _proposal_keys(*names) for pid, names in proposals.items()}
+    sharing = concepts_sharing(session, set().union(set(), *keys.values()))
+    chosen: dict[int, list[int]] = {}
+    for pid, wanted in keys.items():
+        hits = []
+        for cid, terms in sharing.items():
+            shared = {term.group_key for term in terms} & wanted
+            if shared:
+                hits.append((len(shared), cid))
+        chosen[pid] = [cid for _, cid in sorted(hits, key=lambda hit: (-hit[0], hit[1]))[:limit]]
+    ids = set().union(set(), *chosen.values())
+    loaded = {c.id: c for c in session.scalars(select(Concept).where(Concept.id.in_(ids)))} if ids else {}
+    # A concept deleted between the two queries is left out.
+    return {pid: [loaded[cid] for cid in cids if cid in loaded] for pid, cids in chosen.items()}
 
 
 def _proposal(candidate: Candidate, edits: dict[str, Any] | None) -> dict[str, str]:
@@ -113,10 +134,10 @@ def _terms_for(proposal: dict[str, str], count: int) -> list[dict[str, Any]]:
 def _exact_duplicate(session: Session, proposal: dict[str, str]) -> Concept | None:
     """A concept that already has this zh and this en (or this abbreviation + expansion)."""
     for concept in suggest_concepts(session, proposal["zh"], proposal["en"], proposal["abbr"], limit=20):
-        keys = {(t.lang, t.kind == "abbreviation", t.key) for t in concept.terms}
-        zh_ok = not proposal["zh"] or ("zh", False, zh_key(proposal["zh"])) in keys
-        en_ok = not proposal["en"] or ("en", False, english_key(proposal["en"])) in keys
-        abbr_ok = not proposal["abbr"] or ("en", True, abbr_key(proposal["abbr"])) in keys
+        keys = {term_group_key(t.lang, t.text, t.kind) for t in concept.terms}
+        zh_ok = not proposal["zh"] or term_group_key("zh", proposal["zh"]) in keys
+        en_ok = not proposal["en"] or term_group_key("en", proposal["en"]) in keys
+        abbr_ok = not proposal["abbr"] or term_group_key("en", proposal["abbr"], "abbreviation") in keys
         if zh_ok and en_ok and abbr_ok:
             return concept
         if proposal["abbr"] and abbr_ok and ((zh_ok and proposal["zh"]) or (en_ok and proposal["en"])):
@@ -154,11 +175,6 @@ def approve_candidate(
     _link_evidence(candidate, concept)
     session.flush()
     return concept
-
-
-def _term_key(lang: str, kind: str, text: str) -> tuple[str, bool, str]:
-    is_abbr = kind == "abbreviation"
-    return lang, is_abbr, abbr_key(text) if is_abbr else zh_key(text) if lang == "zh" else english_key(text)
 
 
 def _why_not_by_default(option: dict[str, Any], terms: list[dict[str, Any]]) -> str | None:
@@ -202,7 +218,7 @@ def plan_merge(
         raise NotFound(f"No concept has id {concept_id}.")
     proposal = _proposal(candidate, edits)
     terms = concept_snapshot(concept)["terms"]
-    present = {_term_key(t["lang"], t["kind"], t["text"]) for t in terms}
+    present = {term_group_key(t["lang"], t["text"], t["kind"]) for t in terms}
     offered: list[tuple[dict[str, Any], str | None]] = [(term, None) for term in _terms_for(proposal, candidate.count)]
     for alternative in candidate.alternatives or []:
         if not isinstance(alternative, dict):
@@ -213,7 +229,7 @@ def plan_merge(
             offered.append((term, "another reading the miner considered"))
     options, seen = [], set()
     for term, alt_reason in offered:
-        key = _term_key(term["lang"], term["kind"], term["text"])
+        key = term_group_key(term["lang"], term["text"], term["kind"])
         if key in seen or not term["text"].strip():
             continue
         seen.add(key)
@@ -238,7 +254,8 @@ def merge_candidate(
 ) -> Concept:
     """Add the terms chosen from ``plan_merge`` (its defaults when ``chosen`` is None) to the concept.
 
-    Terms the concept has are counted again; the concept's preferred terms stay preferred.
+    Terms the concept has are counted again; the concept's preferred terms stay preferred (the
+    rulebook's ``MERGE_CANDIDATE`` policy).
     """
     candidate = get_candidate(session, candidate_id)
     _require_new(candidate)
@@ -252,29 +269,16 @@ def merge_candidate(
     unknown = [c for c in chosen if c not in by_id or by_id[c]["present"]]
     if unknown:
         raise ValidationFailed(f"{unknown[0]!r} is not one of the terms this merge can add.", details={"field": "add"})
-    terms = concept_snapshot(concept)["terms"]
-    for option in options:
-        if option["present"]:
-            key = _term_key(option["lang"], option["kind"], option["text"])
-            for term in terms:  # seen again: count it
-                if _term_key(term["lang"], term["kind"], term["text"]) == key:
-                    term["count"] = (term.get("count") or 0) + candidate.count
-                    break
-    for option_id in dict.fromkeys(chosen):
-        option = by_id[option_id]
-        new: dict[str, Any] = {k: option[k] for k in ("lang", "text", "kind", "count") if k in option}
-        if option.get("zh_hant"):
-            new["zh_hant"] = option["zh_hant"]
-        is_abbr = new["kind"] == "abbreviation"
-        has_preferred = any(
-            t["lang"] == new["lang"] and (t["kind"] == "abbreviation") == is_abbr and t["status"] == "preferred"
-            for t in terms
-        )
-        if has_preferred:
-            new.update(status="admitted", kind="abbreviation" if is_abbr else "variant")
-        terms.append(new)
+    # The terms the concept has are seen again (counted), the chosen ones added.
+    incoming = [option for option in options if option["present"]]
+    incoming += [by_id[option_id] for option_id in dict.fromkeys(chosen)]
+    terms = [
+        {"lang": o["lang"], "text": o["text"], "kind": o["kind"], "count": candidate.count}
+        | ({"zh_hant": o["zh_hant"]} if o.get("zh_hant") else {})
+        for o in incoming
+    ]
     version = concept.version if expected_version is None else expected_version
-    update_concept(session, concept.id, {"terms": terms}, actor, version, action="merge")
+    update_concept(session, concept.id, {"terms": terms}, actor, version, action="merge", terms_policy=MERGE_CANDIDATE)
     candidate.status = "merged"
     candidate.concept_id = concept.id
     _link_evidence(candidate, concept)

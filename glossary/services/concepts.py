@@ -14,7 +14,7 @@ import unicodedata
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import Conflict, Duplicate, NotFound, ServiceError, ValidationFailed
@@ -31,12 +31,12 @@ from ..models import (
     User,
     utcnow,
 )
-from ..textkeys import CONTROL_RE, bidi_control_in, drop_zero_width, has_cjk, to_simplified, to_traditional
+from ..models.rules import FIELD_LIMITS, MAX_TERMS, REPLACE, MergePolicy, concepts_sharing, merge_terms, term_group_key
+from ..text import bidi_control_in, drop_zero_width, has_cjk, to_simplified, to_traditional
+from ..text.keys import CONTROL_RE
 from .revisions import record_revision
 
 EDITABLE_FIELDS = ("domain", "definition", "note", "status")
-MAX_TERM_LENGTH = 500
-MAX_TERMS = 200
 MAX_COUNT = MAX_DB_INT
 
 
@@ -91,7 +91,7 @@ def validate_terms(raw_terms: Any) -> list[dict[str, Any]]:
         where = f"terms[{i}]"
         if not isinstance(raw, dict):
             raise ValidationFailed(f"{where} must be an object.", details={"field": where})
-        text = _clean_text(raw.get("text"), f"{where}.text", MAX_TERM_LENGTH)
+        text = _clean_text(raw.get("text"), f"{where}.text", FIELD_LIMITS["term"])
         # Zero-width characters are invisible, so never meant: "oxy\u200btocin" is oxytocin.
         text = drop_zero_width(text or "").strip()
         if not text:
@@ -136,7 +136,7 @@ def validate_terms(raw_terms: Any) -> list[dict[str, Any]]:
 
 def _curated_hant(value: Any, lang: str, text: str, where: str) -> str | None:
     """A curated traditional form: Chinese text, on a Chinese term; the plain conversion is not kept."""
-    hant = _clean_text(value, f"{where}.zh_hant", MAX_TERM_LENGTH)
+    hant = _clean_text(value, f"{where}.zh_hant", FIELD_LIMITS["zh_hant"])
     if not hant:
         return None
     hant = drop_zero_width(hant).strip()
@@ -170,32 +170,17 @@ def find_duplicate(session: Session, terms: list[dict[str, Any]]) -> tuple[int, 
     Returns (concept id, its Chinese term, its English term), or None. Abbreviations
     do not count: one abbreviation often stands for several concepts.
     """
-    probes = [term_row(term) for term in terms if term["kind"] != "abbreviation"]
-    for probe in probes:
-        probe.fill_keys()
-    zh_keys = {probe.key for probe in probes if probe.lang == "zh"}
-    en_keys = {probe.key for probe in probes if probe.lang == "en"}
-    if not (zh_keys and en_keys):
+    keys = {term_group_key(t["lang"], t["text"], t["kind"]) for t in terms if t["kind"] != "abbreviation"}
+    if {group for group, _ in keys} != {"zh", "en"}:
         return None
-    zh, en = aliased(Term), aliased(Term)
-    found = session.execute(
-        select(zh.concept_id, zh.text, en.text)
-        .join(en, en.concept_id == zh.concept_id)
-        .where(
-            zh.lang == "zh",
-            zh.kind != "abbreviation",
-            zh.key.in_(zh_keys),
-            en.lang == "en",
-            en.kind != "abbreviation",
-            en.key.in_(en_keys),
-        )
-        .order_by(zh.concept_id, zh.id, en.id)
-        .limit(1)
-    ).first()
-    if found is None:
+    sharing = concepts_sharing(session, keys)
+    both = sorted(cid for cid, shared in sharing.items() if {t.group_key[0] for t in shared} == {"zh", "en"})
+    if not both:
         return None
-    concept_id, zh_text, en_text = found
-    return concept_id, zh_text, en_text
+    shared = sharing[both[0]]  # oldest first
+    zh_text = next(t.text for t in shared if t.group_key[0] == "zh")
+    en_text = next(t.text for t in shared if t.group_key[0] == "en")
+    return both[0], zh_text, en_text
 
 
 def _refuse_duplicate(session: Session, terms: list[dict[str, Any]]) -> None:
@@ -211,12 +196,9 @@ def _refuse_duplicate(session: Session, terms: list[dict[str, Any]]) -> None:
 
 
 def _apply_fields(concept: Concept, data: dict[str, Any]) -> None:
-    for field in ("domain",):
+    for field in ("domain", "definition", "note"):
         if field in data:
-            setattr(concept, field, _clean_text(data[field], field, 100))
-    for field in ("definition", "note"):
-        if field in data:
-            setattr(concept, field, _clean_text(data[field], field, 20000))
+            setattr(concept, field, _clean_text(data[field], field, FIELD_LIMITS[field]))
     if "status" in data:
         status = data["status"]
         if status not in CONCEPT_STATUSES:
@@ -228,23 +210,6 @@ def _register_domain(session: Session, concept: Concept) -> None:
     from .domains import register_domain  # domains edits concepts through this module
 
     register_domain(session, concept.domain)
-
-
-def _replace_terms(concept: Concept, terms: list[dict[str, Any]]) -> None:
-    """Keep rows whose (lang, kind, text) survive; update their status; add and drop the rest."""
-    existing = {(t.lang, t.kind, t.text): t for t in concept.terms}
-    wanted = {(t["lang"], t["kind"], t["text"]): t for t in terms}
-    for identity, term in existing.items():
-        if identity not in wanted:
-            concept.terms.remove(term)
-    for identity, data in wanted.items():
-        kept = existing.get(identity)
-        if kept is None:
-            concept.terms.append(term_row(data))
-        else:
-            kept.status = data["status"]
-            kept.count = max(kept.count or 0, data["count"])
-            kept.zh_hant = data.get("zh_hant")  # None: converted again from the text
 
 
 def create_concept(session: Session, data: dict[str, Any], actor: User | None, action: str = "create") -> Concept:
@@ -300,8 +265,13 @@ def update_concept(
     actor: User | None,
     expected_version: Any,
     action: str = "update",
+    terms_policy: MergePolicy = REPLACE,
 ) -> Concept:
-    """Apply an edit if ``expected_version`` is still current; else raise ``Conflict``."""
+    """Apply an edit if ``expected_version`` is still current; else raise ``Conflict``.
+
+    ``data["terms"]`` meet the concept's terms under ``terms_policy`` (the rulebook's
+    ``merge_terms``): by default they replace them, as an edit of the whole concept does.
+    """
     if not isinstance(data, dict):
         raise ValidationFailed("The changes must be an object.")
     concept = get_concept(session, concept_id)
@@ -310,7 +280,7 @@ def update_concept(
     _apply_fields(concept, data)
     _register_domain(session, concept)
     if "terms" in data:
-        _replace_terms(concept, validate_terms(data["terms"]))
+        merge_terms(concept, validate_terms(data["terms"]), terms_policy, term_row)
     concept.updated_at = utcnow()  # always touch the row so the version moves on
     _flush_or_conflict(session, concept, data)
     record_revision(

@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..textkeys import has_cjk
+from ..models import rules
+from ..text import has_cjk
 from .concepts import EDITABLE_FIELDS
 from .revisions import concept_history
 
@@ -22,9 +23,10 @@ TermIdentity = tuple[str, str, str]
 
 
 def term_identity(term: dict[str, Any]) -> TermIdentity:
-    """(lang, kind, text); a term typed with language "auto" has none yet, so infer it as the service does."""
+    """The rulebook's (lang, kind, text); a term typed with language "auto" has none yet, so infer it
+    as the service does."""
     text = (term.get("text") or "").strip()
-    return term.get("lang") or ("zh" if has_cjk(text) else "en"), term.get("kind") or "full", text
+    return rules.term_identity({**term, "text": text, "lang": term.get("lang") or ("zh" if has_cjk(text) else "en")})
 
 
 def snapshot_at(session: Session, concept_id: int, version: int | None) -> dict[str, Any] | None:

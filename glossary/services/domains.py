@@ -111,12 +111,15 @@ def merge_domains(session: Session, source_id: int, target_id: int, actor: User 
     return moved
 
 
-def suggest_domain(session: Session, candidate: Candidate) -> str | None:
+def suggest_domain(session: Session, candidate: Candidate, sharing: list[Concept] | None = None) -> str | None:
     """The domain to prefill on approval: that of the concepts sharing its terms, else the one most
-    used by concepts approved from the same sources."""
+    used by concepts approved from the same sources. ``sharing``: those concepts, when the caller
+    has found them already (the review queue, for a whole page in one query)."""
     from .candidates import suggest_concepts  # candidates imports this module
 
-    for concept in suggest_concepts(session, candidate.zh, candidate.en, candidate.abbr):
+    if sharing is None:
+        sharing = suggest_concepts(session, candidate.zh, candidate.en, candidate.abbr)
+    for concept in sharing:
         if concept.domain:
             return concept.domain
     sources = {evidence.source_id for evidence in candidate.evidence}

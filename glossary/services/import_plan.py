@@ -17,7 +17,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-FIELD_LIMITS = {"domain": 100, "definition": 20000, "note": 20000}
+from ..models.rules import term_group
+
+# The concept's text fields an import fills when empty (their limits: the rulebook's ``FIELD_LIMITS``).
+CONCEPT_FIELDS = ("domain", "definition", "note")
 OUTCOMES = ("new", "merged", "unchanged", "conflicting", "error")
 # Concepts decided between two reports of progress (and looks at whether to stop).
 PLAN_BATCH = 2000
@@ -99,7 +102,7 @@ class PlannedTerm:
 
     @property
     def group(self) -> str:
-        return match_group(self.kind, self.lang)
+        return term_group(self.lang, self.kind)
 
 
 @dataclass(slots=True)
@@ -199,11 +202,6 @@ class ConceptIds:
         """Like an explicit insert under AUTOINCREMENT: later predicted ids come after it."""
         if self.reserve is None:
             self.next = max(self.next, concept_id + 1)
-
-
-def match_group(kind: str, lang: str) -> str:
-    """Terms match within a group: Chinese, English, or abbreviations (in either language)."""
-    return "abbr" if kind == "abbreviation" else lang
 
 
 def group_key(group: str, key: str) -> str:

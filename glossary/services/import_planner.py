@@ -30,10 +30,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import ValidationFailed
-from ..models import CONCEPT_STATUSES, LANGS, MAX_DB_INT, Concept, Evidence, Revision, Source, Term, term_match_key
+from ..models import CONCEPT_STATUSES, MAX_DB_INT, Concept, Evidence, Revision, Source, Term
+from ..models.rules import ADD_MISSING, FIELD_LIMITS, TermKey, concepts_sharing, merge_terms, term_key
 from .concepts import concept_snapshot, validate_terms
 from .import_plan import (
-    FIELD_LIMITS,
+    CONCEPT_FIELDS,
     LOOKUP_BATCH,
     PLAN_BATCH,
     ConceptIds,
@@ -44,7 +45,6 @@ from .import_plan import (
     PlannedConcept,
     PlannedTerm,
     group_key,
-    match_group,
 )
 
 
@@ -110,7 +110,7 @@ class Planner:
         self.incoming_sources = {s.get("key"): s for s in sources if isinstance(s, dict) and s.get("key")}
         self.concepts: dict[int, PlannedConcept] = {}  # every concept seen: loaded or created
         self.index: dict[str, int | set[int]] = {}  # group + key → concept ids holding such a term
-        self.looked_up: set[str] = set()
+        self.looked_up: set[TermKey] = set()
         self.live_ids: set[int] = set()  # stored ids asked for by the file that exist
         self.last_snapshots: dict[int, dict] = {}  # the newest history entry of a free id the file asks for
 
@@ -131,7 +131,7 @@ class Planner:
     def _decide_batch(self, batch: list[_Incoming], after_batch: Callable[[int], None] | None) -> int:
         for incoming in batch:
             self._check(incoming)
-        self._look_up({probe.key for incoming in batch for probe in incoming.probes} - self.looked_up)
+        self._look_up({(probe.group, probe.key) for incoming in batch for probe in incoming.probes} - self.looked_up)
         self._look_up_ids({incoming.wanted_id for incoming in batch if incoming.wanted_id is not None})
         deferred = [self._decide(incoming) for incoming in batch]
         self._add_evidence([item for item in deferred if item is not None])
@@ -155,7 +155,7 @@ class Planner:
                     t["kind"],
                     t["status"],
                     t["count"],
-                    term_match_key(t["lang"], t["kind"], t["text"]),
+                    term_key(t["lang"], t["text"], t["kind"]),
                 )
                 for t in validate_terms(raw.get("terms"))
             ]
@@ -165,21 +165,17 @@ class Planner:
         if self.keep_ids and isinstance(raw.get("id"), int):
             incoming.wanted_id = raw["id"]
 
-    def _look_up(self, keys: set[str]) -> None:
-        """Index every stored term with one of these keys, and load the concepts they belong to."""
+    def _look_up(self, keys: set[TermKey]) -> None:
+        """Index every stored term with one of these (group, key) pairs, and load the concepts they belong to."""
         if not keys:
             return
         hit: set[int] = set()
-        for chunk in _batches(sorted(keys)):
-            # lang IN (…) lets both back ends use the (lang, key) index.
-            rows = self.session.execute(
-                select(Term.concept_id, Term.lang, Term.kind, Term.key).where(Term.lang.in_(LANGS), Term.key.in_(chunk))
-            )
-            for concept_id, lang, kind, key in rows:
-                self._index_add(group_key(match_group(kind, lang), key), concept_id)
-                hit.add(concept_id)
+        for concept_id, shared in concepts_sharing(self.session, keys).items():
+            for term in shared:
+                self._index_add(group_key(*term.group_key), concept_id)
+            hit.add(concept_id)
         self.looked_up |= keys
-        self._load(hit - self.concepts.keys())
+        self._load(hit - self.concepts.keys())  # the found terms are garbage by now: less for the collector
 
     def _load(self, ids: set[int]) -> None:
         for chunk in _batches(sorted(ids)):
@@ -369,22 +365,16 @@ class Planner:
     def _merge(self, concept: PlannedConcept, fields: dict[str, Any], probes: list[PlannedTerm]) -> list[str]:
         before = _snapshot_json(concept) if self.writing else None
         changes = []
-        for name in FIELD_LIMITS:
+        for name in CONCEPT_FIELDS:
             if fields[name] and not getattr(concept, name):
                 setattr(concept, name, fields[name])
                 changes.append(f"{name} added")
-        by_text = {(term.lang, term.text): term for term in concept.terms}
-        keys = {(term.lang, term.key) for term in concept.terms}
-        for probe in probes:
-            existing = by_text.get((probe.lang, probe.text))
-            if existing is None and (probe.lang, probe.key) not in keys:
-                concept.terms.append(probe)
-                keys.add((probe.lang, probe.key))
-                self._index_add(group_key(probe.group, probe.key), concept.id)
-                self.plan_.terms.append((concept.id, probe))
-                changes.append(f"term {probe.text!r} added")
-            elif existing is not None and probe.count > existing.count:
-                existing.count = probe.count
+        # The rulebook's import policy: a term is new unless the concept has one of its group and key
+        # (an abbreviation never stands in for a name); a term seen again keeps the larger count.
+        for probe in merge_terms(concept, probes, ADD_MISSING).added:
+            self._index_add(group_key(probe.group, probe.key), concept.id)
+            self.plan_.terms.append((concept.id, probe))
+            changes.append(f"term {probe.text!r} added")
         if changes:
             concept.version += 1  # as the ORM's version counter would on the update
             if self.writing:
@@ -436,7 +426,8 @@ class Planner:
 
 def _checked_fields(incoming: dict) -> dict[str, Any]:
     fields: dict[str, Any] = {}
-    for name, limit in FIELD_LIMITS.items():
+    for name in CONCEPT_FIELDS:
+        limit = FIELD_LIMITS[name]
         value = incoming.get(name)
         if value is not None and not isinstance(value, str):
             raise ValidationFailed(f"{name} must be text.")

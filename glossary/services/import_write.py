@@ -50,7 +50,8 @@ from ..models import (
     term_search_keys,
     utcnow,
 )
-from .import_plan import ImportPlan, PlannedConcept, PlannedTerm, group_key, match_group
+from ..models.rules import term_group
+from .import_plan import ImportPlan, PlannedConcept, PlannedTerm, group_key
 
 # Rows a statement (and a staging transaction): short transactions, few round trips.
 WRITE_BATCH = 2000
@@ -361,7 +362,7 @@ def stale_positions(session: Session, plan: ImportPlan, watermark: int) -> tuple
     now_keys: set[str] = set()
     for chunk in _chunks(sorted(changed)):
         rows = session.execute(select(Term.lang, Term.kind, Term.key).where(Term.concept_id.in_(chunk)))
-        now_keys.update(group_key(match_group(kind, lang), key) for lang, kind, key in rows)
+        now_keys.update(group_key(term_group(lang, kind), key) for lang, kind, key in rows)
     dead: set[int] = set(changed)
     stale: set[int] = set()
     grew = True

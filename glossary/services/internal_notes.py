@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 
 from ..errors import ValidationFailed
 from ..models import InternalNote, User
+from ..models.rules import FIELD_LIMITS
 from .concepts import get_concept
 from .revisions import record_revision
 
 INTERNAL_NOTE_ACTION = "internal_note"
-MAX_INTERNAL_NOTE = 20000
+MAX_INTERNAL_NOTE = FIELD_LIMITS["internal_note"]
 
 
 def internal_note(session: Session, concept_id: int) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
 from flask import current_app, has_app_context
 from sqlalchemy import insert, select
@@ -33,7 +34,8 @@ from ..ingest import DocumentLimits, ReadDocument, read_document
 from ..mining import Candidate as MinedCandidate
 from ..mining import UnreadableDocument, mine_texts
 from ..models import Candidate, Concept, Evidence, Source, Term, User
-from ..textkeys import drop_invisible
+from ..models.rules import FIELD_LIMITS
+from ..text import drop_invisible
 from .candidates import candidate_dedupe_key
 from .rationale import clean_rationale, combine_alternatives, combine_rationales, stored_alternatives
 from .revisions import record_revision
@@ -170,12 +172,27 @@ def refusal(refused: list[dict[str, str]]) -> ValidationFailed:
     )
 
 
-def read_documents(files: list[tuple[str, bytes]], limits: DocumentLimits | None = None) -> list[DocumentText]:
-    """Read every file; any refused one refuses the batch, naming each (see :func:`refusal`)."""
+class UploadPolicy(StrEnum):
+    """What a batch does with a file that cannot be read."""
+
+    EACH_FILE = "each-file"  # the readable files are mined, the refused ones reported (page, API, CLI default)
+    ALL_OR_NOTHING = "all-or-nothing"  # one refused file refuses the batch (``flask mine --strict``)
+
+
+def read_uploads(
+    files: list[tuple[str, bytes]], policy: UploadPolicy, limits: DocumentLimits | None = None
+) -> tuple[list[DocumentText], list[dict[str, str]]]:
+    """:func:`read_each` under ``policy``: the readable documents and the refused files; raises
+    :func:`refusal` when nothing is readable, or, all or nothing, when any file is refused."""
     documents, refused = read_each(files, limits)
-    if refused:
+    if refused and (not documents or policy is UploadPolicy.ALL_OR_NOTHING):
         raise refusal(refused)
-    return documents
+    return documents, refused
+
+
+def read_documents(files: list[tuple[str, bytes]], limits: DocumentLimits | None = None) -> list[DocumentText]:
+    """The documents of files all expected readable: :func:`read_uploads`, all or nothing."""
+    return read_uploads(files, UploadPolicy.ALL_OR_NOTHING, limits)[0]
 
 
 def mine_documents_dry(documents: list[DocumentText]) -> list[MinedCandidate]:
@@ -327,9 +344,9 @@ def _store(
         files = {found["file"] for found in proposal.sources}
         if candidate is None:
             candidate = Candidate(
-                zh=proposal.zh[:500],
-                en=proposal.en[:500],
-                abbr=proposal.abbr[:100],
+                zh=proposal.zh[: FIELD_LIMITS["term"]],
+                en=proposal.en[: FIELD_LIMITS["term"]],
+                abbr=proposal.abbr[: FIELD_LIMITS["abbreviation"]],
                 dedupe_key=key,
                 confidence=proposal.confidence,
                 count=0,

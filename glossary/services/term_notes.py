@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 
 from ..errors import ValidationFailed
 from ..models import Term, TermNote, User
-from ..textkeys import has_cjk
+from ..models.rules import FIELD_LIMITS
+from ..text import has_cjk
 from .concepts import get_concept
 from .revisions import record_revision
 
-MAX_TERM_NOTE = 2000
+MAX_TERM_NOTE = FIELD_LIMITS["term_note"]
 
 
 def term_notes(session: Session, concept_id: int) -> dict[int, str]:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .convert import has_cjk
 from .scripts import CJK, GREEK, GREEK_NAMES, GREEK_TO_LATIN, ROMAN
 
 __all__ = ["abbreviation_variant_key", "looks_like_abbreviation"]
@@ -42,7 +43,7 @@ def looks_like_abbreviation(token: str, full: str = "") -> bool:
     token = token.strip()
     if " " in token:
         return _looks_like_phrase_abbreviation(token, full)
-    if not 2 <= len(token) <= 15 or not ABBREVIATION_CHARS.match(token) or re.search(f"[{CJK}]", token):
+    if not 2 <= len(token) <= 15 or not ABBREVIATION_CHARS.match(token) or has_cjk(token):
         return False
     suffix = WORD_SUFFIX.search(token)
     if suffix and suffix.group(1) not in GREEK_NAMES:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .scripts import CJK
+from .convert import CJK_RE
 
 __all__ = ["DraftPart", "draft_parts", "keyword_lines"]
 
@@ -28,7 +28,6 @@ REFERENCES = re.compile(
     r"\s*[:：]?\s*$",
     re.IGNORECASE,
 )
-CJK_RE = re.compile(f"[{CJK}]")
 LATIN_WORD_RE = re.compile(r"[A-Za-z]{2,}")
 ABSTRACT_LINES = 12  # a structured abstract (目的/方法/结果/结论) runs to its key-word line
 TITLE_LINES, TITLE_CHARS = 4, 400  # between two abstracts: the other language's title and authors

@@ -25,14 +25,20 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..models import CONCEPT_STATUSES, ROLES, TERM_KINDS, TERM_STATUSES
+from ..models.rules import FIELD_LIMITS, MAX_TERMS
 from ..services.accounts import MAX_PASSWORD, MIN_PASSWORD
-from ..services.concepts import MAX_TERM_LENGTH, MAX_TERMS
 
 BLANK_TERM_ROWS = 3
 
 
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
+
+
+def _limit(field: str) -> Length:
+    """The rulebook's limit of ``field``; the refusal names it, as the services' do."""
+    limit = FIELD_LIMITS[field]
+    return Length(max=limit, message=f"At most {limit} characters.")
 
 
 class TermForm(Form):
@@ -43,11 +49,11 @@ class TermForm(Form):
         default="",
         choices=[SelectChoice("", "auto"), SelectChoice("zh", "中文"), SelectChoice("en", "English")],
     )
-    text = StringField("Term", filters=[_strip], validators=[Optional(), Length(max=MAX_TERM_LENGTH)])
+    text = StringField("Term", filters=[_strip], validators=[Optional(), _limit("term")])
     # Chinese terms only: a traditional form chosen by a curator (Taiwan usage); empty: converted.
-    zh_hant = StringField("繁體", filters=[_strip], validators=[Optional(), Length(max=MAX_TERM_LENGTH)])
+    zh_hant = StringField("繁體", filters=[_strip], validators=[Optional(), _limit("zh_hant")])
     # Public: where the term comes from or how it is used (services/term_notes.py).
-    note = StringField("Note or source", filters=[_strip], validators=[Optional(), Length(max=2000)])
+    note = StringField("Note or source", filters=[_strip], validators=[Optional(), _limit("term_note")])
     kind = SelectField("Kind", choices=[SelectChoice(k) for k in TERM_KINDS], default="full")
     status = SelectField("Status", choices=[SelectChoice(s) for s in TERM_STATUSES], default="preferred")
     remove = BooleanField("Delete")
@@ -58,13 +64,13 @@ class ConceptForm(FlaskForm):
 
     version = HiddenField()
     domain = SelectField("Domain", choices=[], default="")
-    definition = TextAreaField("Definition (public)", filters=[_strip], validators=[Length(max=20000)])
-    note = TextAreaField("Note (public: usage, source)", filters=[_strip], validators=[Length(max=20000)])
+    definition = TextAreaField("Definition (public)", filters=[_strip], validators=[_limit("definition")])
+    note = TextAreaField("Note (public: usage, source)", filters=[_strip], validators=[_limit("note")])
     # Kept apart (services/internal_notes.py): shown to curators only, never exported.
     internal_note = TextAreaField(
         "Internal note (curators only; never shown to the public or exported)",
         filters=[_strip],
-        validators=[Length(max=20000)],
+        validators=[_limit("internal_note")],
     )
     status = SelectField("Concept status", choices=[SelectChoice(s) for s in CONCEPT_STATUSES], default="approved")
     terms = FieldList(FormField(TermForm), min_entries=1, max_entries=MAX_TERMS + BLANK_TERM_ROWS)
@@ -129,14 +135,12 @@ class DeleteConceptForm(FlaskForm):
 class CandidateForm(FlaskForm):
     """Edit-then-approve: the corrected text, and optionally the concept's domain and definition."""
 
-    zh = StringField("中文 (simplified)", filters=[_strip], validators=[Length(max=MAX_TERM_LENGTH)])
-    zh_hant = StringField(
-        "繁體 (traditional; empty: converted)", filters=[_strip], validators=[Length(max=MAX_TERM_LENGTH)]
-    )
-    en = StringField("English", filters=[_strip], validators=[Length(max=MAX_TERM_LENGTH)])
-    abbr = StringField("Abbreviation", filters=[_strip], validators=[Length(max=100)])
+    zh = StringField("中文 (simplified)", filters=[_strip], validators=[_limit("term")])
+    zh_hant = StringField("繁體 (traditional; empty: converted)", filters=[_strip], validators=[_limit("zh_hant")])
+    en = StringField("English", filters=[_strip], validators=[_limit("term")])
+    abbr = StringField("Abbreviation", filters=[_strip], validators=[_limit("abbreviation")])
     domain = SelectField("Domain", choices=[], default="")
-    definition = TextAreaField("Definition", filters=[_strip], validators=[Length(max=20000)])
+    definition = TextAreaField("Definition", filters=[_strip], validators=[_limit("definition")])
 
     def edits(self) -> dict[str, str]:
         names = ("zh", "zh_hant", "en", "abbr", "domain", "definition")

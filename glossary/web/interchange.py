@@ -2,8 +2,8 @@
 
 An import takes two steps, each an import job (``services/import_jobs.py``).
 The preview plans the file and writes nothing; if it has no malformed entry
-the file waits for "Apply" (``import_uploads``), which imports it whole or
-not at all. A small file runs inside the request and its report is the
+the file waits for "Apply" (``services/pending_imports.py``, which the
+command line uses too), which imports it whole or not at all. A small file runs inside the request and its report is the
 answer; a larger one runs in a worker thread and the answer is its page,
 which shows the progress (``static/import_job.js`` polls it), can cancel it,
 and then shows the report, a page at a time. A job started here stops when
@@ -12,16 +12,10 @@ its page is no longer open.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-import time
-from pathlib import Path
-
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy.exc import OperationalError
 from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length
 
@@ -29,7 +23,6 @@ from ..extensions import db
 from ..formats import DIRECTIONS, FORMATS, XCS_FILE, FormatError
 from ..models import CONCEPT_STATUSES, ImportJob
 from ..services.import_jobs import (
-    create_job,
     describe_progress,
     get_job,
     job_outcomes,
@@ -38,10 +31,17 @@ from ..services.import_jobs import (
     request_cancel,
 )
 from ..services.import_plan import OUTCOMES, summarize
-from ..services.import_workers import ImportsBusy, import_workers
+from ..services.import_workers import import_workers
 from ..services.interchange import export_file
+from ..services.pending_imports import (
+    StartedImport,
+    UploadUnavailable,
+    describe_upload,
+    pending_imports,
+)
+from ..services.pending_imports import apply_import as apply_pending_import
+from ..services.pending_imports import preview_import as preview_pending_import
 from .access import role_required
-from .import_uploads import DEFAULT_MAX_AGE, PendingUpload, UploadFolder, UploadUnavailable
 
 bp = Blueprint("interchange", __name__)
 
@@ -130,14 +130,9 @@ class CancelForm(FlaskForm):
     """Only the CSRF token: stopping an import is a write."""
 
 
-def _uploads() -> UploadFolder:
-    return UploadFolder(
-        current_app.instance_path, int(current_app.config.get("IMPORT_UPLOAD_MAX_AGE", DEFAULT_MAX_AGE))
-    )
-
-
-def _runs_inline(raw: bytes) -> bool:
-    return len(raw) <= int(current_app.config.get("IMPORT_INLINE_MAX_BYTES", INLINE_MAX_BYTES))
+def _inline_max_bytes() -> int:
+    """Files up to this size are imported inside the request; larger ones in a worker thread."""
+    return int(current_app.config.get("IMPORT_INLINE_MAX_BYTES", INLINE_MAX_BYTES))
 
 
 def _import_page(
@@ -159,36 +154,12 @@ def _import_page(
     ), status
 
 
-def _start(kind: str, raw: bytes, pending: PendingUpload, form: ImportForm | None = None):
-    """Create the job and run it here (small file: its report is the answer) or in a thread (its page is)."""
-    workers, uploads, inline = import_workers(current_app), _uploads(), _runs_inline(raw)
-    job = create_job(db.session, kind=kind, filename=pending.filename, sha256=pending.sha256,
-                     options=pending.job_options(), actor=current_user, watched=not inline,
-                     worker=workers.worker_id)  # fmt: skip
-    db.session.commit()
-    job_id = job.id
-
-    def after(finished: ImportJob) -> None:
-        # A preview that may be applied keeps its file; an apply that did not finish gives it back.
-        if (kind == "preview" and finished.ok) or (kind == "apply" and finished.status != "finished"):
-            uploads.store(raw, pending)
-
-    if not inline:
-        try:
-            workers.start(job_id, raw, on_finished=after)
-        except ImportsBusy as exc:
-            job.status, job.error, job.phase = "failed", exc.message, "done"
-            db.session.commit()
-            if kind == "apply":
-                uploads.store(raw, pending)
-            raise
-        return redirect(url_for(".job_page", job_id=job_id), 303)
-    try:
-        workers.run_here(job_id, raw, on_finished=after, reraise=True)
-    except FormatError as exc:
-        return _import_page(form, 422, format_error=exc, filename=pending.filename)
+def _answer(started: StartedImport):
+    """A job in a worker thread: its page (which follows it); one run here: its report."""
+    if started.background:
+        return redirect(url_for(".job_page", job_id=started.job_id), 303)
     db.session.expire_all()
-    return _job_answer(get_job(db.session, job_id, workers))
+    return _job_answer(get_job(db.session, started.job_id, import_workers(current_app)))
 
 
 def _job_answer(job: ImportJob):
@@ -200,7 +171,12 @@ def _job_answer(job: ImportJob):
     per_page = int(current_app.config.get("IMPORT_REPORT_PAGE_SIZE", REPORT_PAGE_SIZE))
     rows, matching = job_outcomes(db.session, job.id, outcome=outcome, page=page, per_page=per_page)
     upload_id = (job.options or {}).get("upload_id", "")
-    can_apply = job.kind == "preview" and job.ok and job.user_id == current_user.id and _uploads().is_waiting(upload_id)
+    can_apply = (
+        job.kind == "preview"
+        and job.ok
+        and job.user_id == current_user.id
+        and pending_imports(current_app).is_waiting(upload_id)
+    )
     apply_form = ApplyForm(upload_id=upload_id, sha256=job.sha256) if can_apply else None
     status = 200 if job.ok else 422 if job.status == "finished" else 200
     return render_template(
@@ -231,34 +207,33 @@ def preview_import():
         return _import_page(form, 422)
     upload = form.file.data
     raw = upload.read()
-    pending = PendingUpload(
-        upload_id=secrets.token_hex(16),
-        sha256=hashlib.sha256(raw).hexdigest(),
-        filename=Path(upload.filename or "upload").name[:200],
-        fmt=form.format.data or None,
-        mapping=(form.mapping.data or "").strip(),
-        direction=form.direction.data or None,
-        status=form.status.data,
-        user_id=current_user.id,
-        created=time.time(),
-    )
-    return _start("preview", raw, pending, form)
+    pending = describe_upload(raw, upload.filename or "upload", current_user, fmt=form.format.data,
+                              mapping=form.mapping.data or "", direction=form.direction.data,
+                              status=form.status.data)  # fmt: skip
+    try:
+        started = preview_pending_import(
+            db.session, current_app, raw, pending, current_user, inline_max_bytes=_inline_max_bytes()
+        )
+    except FormatError as exc:
+        return _import_page(form, 422, format_error=exc, filename=pending.filename)
+    return _answer(started)
 
 
 @bp.post("/admin/import/apply")
 @role_required("admin")
 def apply_import():
     form = ApplyForm()
+    upload_id, sha256 = form.upload_id.data or "", form.sha256.data or ""
+    waiting = pending_imports(current_app).waiting(upload_id)
     try:
-        pending, raw = _uploads().claim(form.upload_id.data or "", form.sha256.data or "", current_user.id)
+        started = apply_pending_import(
+            db.session, current_app, upload_id, sha256, current_user, inline_max_bytes=_inline_max_bytes()
+        )
     except UploadUnavailable as exc:
         return _import_page(status=exc.status, error=exc.message)
-    try:
-        return _start("apply", raw, pending)
-    except OperationalError:
-        db.session.rollback()
-        _uploads().store(raw, pending)  # busy: nothing was imported, and "Apply" works again
-        raise
+    except FormatError as exc:
+        return _import_page(status=422, format_error=exc, filename=waiting.filename if waiting else None)
+    return _answer(started)
 
 
 @bp.get("/admin/import/jobs/<int:job_id>")

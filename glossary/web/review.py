@@ -26,6 +26,7 @@ from ..services.candidates import (
     restore_candidate,
     split_scripts,
     suggest_concepts,
+    suggestions_for,
 )
 from ..services.concept_lists import find_concepts
 from ..services.concepts import get_concept
@@ -75,9 +76,11 @@ def queue():
     if page > pages:  # the last page emptied by reviewing: show the one before
         return redirect(url_for(".queue", status=status, source=source_id, page=pages, per_page=per_page))
     suggestions = (
-        {c.id: suggest_concepts(db.session, c.zh, c.en, c.abbr) for c in candidates} if status == "new" else {}
+        suggestions_for(db.session, {c.id: (c.zh, c.en, c.abbr) for c in candidates}) if status == "new" else {}
     )
-    domains = {c.id: suggest_domain(db.session, c) for c in candidates} if status == "new" else {}
+    domains = (
+        {c.id: suggest_domain(db.session, c, suggestions.get(c.id, [])) for c in candidates} if status == "new" else {}
+    )
     source = db.session.get(Source, source_id) if source_id else None
     here = {"status": status, "source": source_id, "page": page, "per_page": per_page}
     return render_template(

@@ -17,7 +17,7 @@ from flask import Flask, request, session
 from ..services.concepts import EDITABLE_FIELDS
 from ..services.conflicts import term_identity
 from ..services.rationale import alternative_readings, clean_rationale, is_explained
-from ..textkeys import to_simplified
+from ..text import to_simplified
 
 SCRIPTS = ("zh-Hans", "zh-Hant")
 

@@ -59,7 +59,7 @@ def test_text_package_imports_no_flask_sqlalchemy_or_mining():
     for path in files:
         package = ["glossary", "text", *path.relative_to(TEXT).parent.parts]
         names = imported_modules(path.read_text(encoding="utf-8"), package)
-        upward = [n for n in names if n.split(".")[:2] in (["glossary", "mining"], ["glossary", "textkeys"])]
+        upward = [n for n in names if n.split(".")[:2] == ["glossary", "mining"]]
         bad = [n for n in names if offending(n)] + upward
         offenders[str(path.relative_to(TEXT))] = sorted(bad)
     assert {name: bad for name, bad in offenders.items() if bad} == {}
