@@ -199,3 +199,24 @@ def test_lookup_batch_finds_every_key_form_in_one_go(entries, db):
     answers = lookup_terms(db.session, ["TNF-α", "tnfα", "腫瘤壞死因子-α", "Gut-Brain Axis", "", "5-HT"] * 300)
     assert [a["total"] for a in answers[:6]] == [1, 1, 1, 1, 0, 1]
     assert len(answers) == 1800 and answers[1803 - 1800]["concepts"][0].id == entries["肠-脑轴"]
+
+
+def test_lookup_ranks_a_shared_key_by_how_often_each_concept_was_seen(db):
+    """Fourteen concepts share the abbreviation QX and one also has qx as an English name: the answer
+    names the ten seen most (the larger count of a concept's two matching terms) and counts all fourteen once."""
+    ids = []
+    for n in range(14):
+        terms = [
+            {"lang": "zh", "text": f"测试物质{n}", "count": 1},
+            {"lang": "en", "text": f"test substance {n}", "count": 1},
+            {"lang": "en", "text": "QX", "kind": "abbreviation", "count": n},
+        ]
+        if n == 0:
+            terms.append({"lang": "en", "text": "qx", "kind": "variant", "count": 100})
+        ids.append(create_concept(db.session, {"terms": terms}, None).id)
+    db.session.commit()
+    (answer,) = lookup_terms(db.session, ["QX"])
+    assert answer["total"] == 14
+    assert [c.id for c in answer["concepts"]] == [ids[0], *reversed(ids[4 : 13 + 1])][:10]
+    (chinese,) = lookup_terms(db.session, ["测试物质3"])
+    assert chinese["total"] == 1 and chinese["concepts"][0].id == ids[3]

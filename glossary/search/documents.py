@@ -8,11 +8,13 @@ shape of a concept lives with the API (``glossary.api.representations``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ARRAY, Integer, any_, bindparam, func, literal_column, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..models import Concept, Term
@@ -89,27 +91,42 @@ class ConceptRow:
 
 
 def load_concept_rows(session: Session, concept_ids: Iterable[int]) -> dict[int, ConceptRow]:
-    """Concepts with their terms, one Core statement per 5,000 concepts: id → ``ConceptRow``
-    (missing ids left out; a concept without terms has an empty list)."""
+    """Concepts with their terms, one Core statement however many: id → ``ConceptRow``
+    (missing ids left out; a concept without terms has an empty list).
+
+    The ids travel as one array parameter (SQLite's ``json_each``, PostgreSQL's ``= ANY``), not
+    as thousands of bound values: expanding those cost more than the query itself.
+    """
     ids = list(dict.fromkeys(concept_ids))
+    if not ids:
+        return {}
+    dialect = session.get_bind().dialect.name
+    value: Any = json.dumps(ids) if dialect == "sqlite" else ids
+    concepts: dict[int, ConceptRow] = {}
+    for row in session.connection().execute(_concept_rows_statement(dialect), {"ids": value}):
+        concept = concepts.get(row.cid)
+        if concept is None:
+            concept = concepts[row.cid] = ConceptRow(row.cid, row.domain, row.definition, row.version)
+        if row.id is not None:
+            concept.terms.append(TermRow.of(row))
+    return concepts
+
+
+@lru_cache(maxsize=4)
+def _concept_rows_statement(dialect: str) -> Any:
     c = Concept.__table__.c
     t = Term.__table__.c
+    if dialect == "sqlite":
+        among = c.id.in_(select(literal_column("value")).select_from(func.json_each(bindparam("ids"))))
+    else:
+        among = c.id == any_(bindparam("ids", type_=ARRAY(Integer)))
     columns = (t.id, t.concept_id, t.lang, t.text, t.kind, t.status, t.zh_hant, t.pinyin, t.count)
-    concepts: dict[int, ConceptRow] = {}
-    for i in range(0, len(ids), 5000):
-        rows = session.connection().execute(
-            select(c.id.label("cid"), c.domain, c.definition, c.version, *columns)
-            .outerjoin(Term.__table__, t.concept_id == c.id)
-            .where(c.id.in_(ids[i : i + 5000]))
-            .order_by(t.id)
-        )
-        for row in rows:
-            concept = concepts.get(row.cid)
-            if concept is None:
-                concept = concepts[row.cid] = ConceptRow(row.cid, row.domain, row.definition, row.version)
-            if row.id is not None:
-                concept.terms.append(TermRow.of(row))
-    return concepts
+    return (
+        select(c.id.label("cid"), c.domain, c.definition, c.version, *columns)
+        .outerjoin(Term.__table__, t.concept_id == c.id)
+        .where(among)
+        .order_by(t.id)
+    )
 
 
 def concept_url(concept_id: int) -> str:

@@ -2,19 +2,21 @@
 
 Both read only indexed equality (``kind, text`` and ``lang, key``) and load the
 concepts found as light rows (``ConceptRow``) with Core queries; the API shapes them.
-A batch of terms is one statement for all its keys (the rulebook's
-``concepts_sharing``), whatever its size, then the concepts found (one
-statement per 5,000 concepts). Typo matching
-is asked for with ``fuzzy``: only the terms that found nothing exactly go through it.
+A batch of terms is one statement for all its keys, whatever its size, in which
+the database groups the matches by the rulebook's term groups and ranks them
+(ten concepts a term come back, however many share a short abbreviation), then
+one statement for the concepts kept. Typo matching is asked for with
+``fuzzy``: only the terms that found nothing exactly go through it.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound
@@ -96,24 +98,17 @@ def lookup_terms(session: Session, terms: Sequence[str], *, fuzzy: bool = False)
     names instead (most similar first), and its answer says ``"fuzzy": true``.
     The concepts are ``ConceptRow``s."""
     per_term = [_keys_for(t) for t in terms]
-    # (group, key) → {concept id: how often its matching term was seen}
-    found: dict[TermKey, dict[int, int]] = defaultdict(dict)
-    for concept_id, shared in concepts_sharing(session, {pair for pairs in per_term for pair in pairs}).items():
-        for hit in shared:
-            seen = found[hit.group_key]
-            seen[concept_id] = max(seen.get(concept_id, 0), hit.seen_count)
+    ranked = _ranked_matches(session, per_term)
     answers = []
-    for term, pairs in zip(terms, per_term, strict=True):
-        merged: dict[int, int] = {}
-        for pair in pairs:
-            for concept_id, count in found.get(pair, {}).items():
-                merged[concept_id] = max(merged.get(concept_id, 0), count)
+    for index, term in enumerate(terms):
+        best, total = ranked.get(index, ([], 0))
         typo = False
-        if not merged and fuzzy:
+        if not best and fuzzy:
             merged = _fuzzy_concepts(session, term)
             typo = bool(merged)
-        best = sorted(merged, key=lambda cid: (-merged[cid], cid))
-        answers.append((best[:CONCEPTS_PER_TERM], len(best), typo))
+            best = sorted(merged, key=lambda cid: (-merged[cid], cid))
+            best, total = best[:CONCEPTS_PER_TERM], len(best)
+        answers.append((best, total, typo))
     concepts = load_concept_rows(session, {cid for ids, _, _ in answers for cid in ids})
     results = []
     for term, (ids, total, typo) in zip(terms, answers, strict=True):
@@ -126,3 +121,66 @@ def lookup_terms(session: Session, terms: Sequence[str], *, fuzzy: bool = False)
             answer["fuzzy"] = typo
         results.append(answer)
     return results
+
+
+def _ranked_matches(session: Session, per_term: list[list[TermKey]]) -> dict[int, tuple[list[int], int]]:
+    """Term index → (the ``CONCEPTS_PER_TERM`` concepts seen most under one of its keys, how many
+    concepts there are): one statement for the whole batch, ranked by the database.
+
+    A key shared by thousands of concepts (a short abbreviation in a large glossary) sends ten
+    rows back, not thousands. A term's keys are (group, key) pairs as the rulebook groups them:
+    ``zh`` and ``en`` names, ``abbr`` abbreviations in either language.
+    """
+    wanted = [
+        (index, lang, key, group == "abbr")
+        for index, pairs in enumerate(per_term)
+        for group, key in pairs
+        for lang in (("zh", "en") if group == "abbr" else (group,))
+    ]
+    if not wanted:
+        return {}
+    if session.get_bind().dialect.name == "sqlite":
+        values: dict[str, Any] = {"wanted": json.dumps([[i, lang, key, int(abbr)] for i, lang, key, abbr in wanted])}
+        statement = _RANKED_SQLITE
+    else:
+        columns = list(zip(*wanted, strict=True))
+        values = {"idx": list(columns[0]), "lang": list(columns[1]), "key": list(columns[2]), "abbr": list(columns[3])}
+        statement = _RANKED_POSTGRESQL
+    ranked: dict[int, tuple[list[int], int]] = {}
+    rows = session.execute(statement, {**values, "limit": CONCEPTS_PER_TERM})
+    for index, concept_id, _seen, total in sorted(rows, key=lambda row: (row[0], -row[2], row[1])):
+        ranked.setdefault(index, ([], total))[0].append(concept_id)
+    return ranked
+
+
+_RANKED = """
+hit AS (
+    SELECT q.idx AS idx, t.concept_id AS concept_id, max(coalesce(t.count, 0)) AS seen
+    FROM q JOIN term AS t ON t.lang = q.lang AND t.key = q.key AND (t.kind = 'abbreviation') = q.abbr
+    GROUP BY q.idx, t.concept_id
+),
+ranked AS (
+    SELECT idx, concept_id, seen,
+           row_number() OVER (PARTITION BY idx ORDER BY seen DESC, concept_id) AS place,
+           count(*) OVER (PARTITION BY idx) AS total
+    FROM hit
+)
+SELECT idx, concept_id, seen, total FROM ranked WHERE place <= :limit
+"""
+_RANKED_SQLITE = text(
+    """
+WITH q AS (
+    SELECT json_extract(value, '$[0]') AS idx, json_extract(value, '$[1]') AS lang,
+           json_extract(value, '$[2]') AS key, json_extract(value, '$[3]') AS abbr
+    FROM json_each(:wanted)
+),"""
+    + _RANKED
+)
+_RANKED_POSTGRESQL = text(
+    """
+WITH q AS (
+    SELECT * FROM unnest(CAST(:idx AS integer[]), CAST(:lang AS text[]), CAST(:key AS text[]),
+                         CAST(:abbr AS boolean[])) AS q(idx, lang, key, abbr)
+),"""
+    + _RANKED
+)
