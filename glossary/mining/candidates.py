@@ -232,6 +232,16 @@ def reading_lexicon(
     return lexicon.learn(confident) if confident else lexicon
 
 
+def _evidence(mention: Mention, options: list[Option], borrowed: str) -> dict[str, Any]:
+    """What the review queue shows of why: the chosen reading's evidence, and any English borrowed."""
+    if not options:
+        return {"reasons": [f"written as a {mention.kind} definition"], "lexicon": [], "recurrence": 0}
+    evidence = options[0].evidence()
+    if borrowed:
+        evidence["reasons"].insert(0, f"{mention.abbr} is defined elsewhere as {borrowed}")
+    return evidence
+
+
 def _share(options: list[Option]) -> float:
     top = options[0].score
     return 1.0 / sum(math.exp(max(-30.0, option.score - top)) for option in options)
@@ -256,6 +266,12 @@ def mine_texts(
     known = list(known_pairs)
     ranked = rank_batch(mentions, [c.text for c in cleaned], known, weights, learned)
     options_of = {id(m): options for m, options in zip(chinese_first, ranked, strict=True)}
+    # The English an abbreviation alone borrowed (from the batch or other papers): a curator is told.
+    borrowed = {
+        id(m): en
+        for m, (_, en, _, _) in zip(chinese_first, boundary_contexts(mentions, learned), strict=True)
+        if en != m.en
+    }
     merged: dict[tuple[str, str, str], Candidate] = {}
     for mention in mentions:
         name, clean = docs[mention.doc][0], cleaned[mention.doc]
@@ -276,9 +292,7 @@ def mine_texts(
             confidence=confidence,
             sources=[_source(name, clean, start, mention.end)],
             alternatives=_alternatives(mention, options, confidence),
-            evidence=options[0].evidence()
-            if options
-            else {"reasons": [f"written as a {mention.kind} definition"], "lexicon": [], "recurrence": 0},
+            evidence=_evidence(mention, options, borrowed.get(id(mention), "")),
         )
         for part in split_coordination(candidate):
             _merge(merged, part)

@@ -75,6 +75,7 @@ def test_an_abbreviation_alone_borrows_what_other_papers_say_it_stands_for(text)
     (candidate,) = mine_texts([("a", text)], learned=learned)
     assert candidate.zh == "活性氧"
     assert (candidate.en, candidate.abbr) == ("", "ROS")  # the candidate keeps what its text says
+    assert candidate.evidence["reasons"][0] == "ROS is defined elsewhere as reactive oxygen species"
 
 
 def test_the_batch_own_english_comes_before_the_table():
