@@ -238,7 +238,7 @@ def _evidence(mention: Mention, options: list[Option], borrowed: str) -> dict[st
         return {"reasons": [f"written as a {mention.kind} definition"], "lexicon": [], "recurrence": 0}
     evidence = options[0].evidence()
     if borrowed:
-        evidence["reasons"].insert(0, f"{mention.abbr} is defined elsewhere as {borrowed}")
+        evidence["reasons"] = [f"{mention.abbr} is defined elsewhere as {borrowed}", *options[0].reasons]
     return evidence
 
 
