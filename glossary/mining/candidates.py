@@ -21,6 +21,7 @@ from .cleanup import CleanText, clean_text
 from .extract import Mention, find_mentions
 from .learned import Learned, default_learned
 from .lexicon import Lexicon, default_lexicon
+from .occurrences import Context
 from .textforms import CJK, en_key, zh_key
 
 __all__ = ["Candidate", "mine_texts"]
@@ -143,7 +144,7 @@ def read_mentions(docs: list[tuple[str, str]]) -> tuple[list[CleanText], list[Me
     return cleaned, [m for index, clean in enumerate(cleaned) for m in find_mentions(index, clean)]
 
 
-def boundary_contexts(mentions: list[Mention], learned: Learned | None = None) -> list[tuple[str, str, str, float]]:
+def boundary_contexts(mentions: list[Mention], learned: Learned | None = None) -> list[Context]:
     """``(left, en, abbr, fit)`` of each Chinese-first mention, for the boundary stage.
 
     A mention that gives only an abbreviation (``活性氧（ROS）``) borrows the English
@@ -195,14 +196,15 @@ CONFIDENT_SHARE = 0.8  # a first reading this sure teaches the lexicon before th
 
 def rank_batch(
     mentions: list[Mention],
+    contexts: list[Context],
     texts: list[str],
     known: list[tuple[str, str]],
     weights: dict[str, float] | None = None,
     learned: Learned | None = None,
 ) -> list[list[Option]]:
-    """The ranked boundary options of every Chinese-first mention, read with :func:`reading_lexicon`."""
-    lexicon = reading_lexicon(mentions, texts, known, weights, learned)
-    contexts = boundary_contexts(mentions, learned)
+    """The ranked boundary options of every Chinese-first mention (``contexts``: their
+    :func:`boundary_contexts`), read with :func:`reading_lexicon`."""
+    lexicon = reading_lexicon(mentions, contexts, texts, known, weights, learned)
     return resolve_boundaries(
         contexts, texts, lexicon=lexicon, known=known, weights=weights, stated=stated_names(mentions)
     )
@@ -210,6 +212,7 @@ def rank_batch(
 
 def reading_lexicon(
     mentions: list[Mention],
+    contexts: list[Context],
     texts: list[str],
     known: list[tuple[str, str]],
     weights: dict[str, float] | None = None,
@@ -221,7 +224,7 @@ def reading_lexicon(
     teach the lexicon what this batch's words mean (黏膜 for *mucosal* in
     ``黏膜免疫（mucosal immunity）``); the final reading uses that.
     """
-    contexts, stated = boundary_contexts(mentions, learned), stated_names(mentions)
+    stated = stated_names(mentions)
     lexicon = batch_lexicon(mentions, known, learned)
     first = resolve_boundaries(contexts, texts, lexicon=lexicon, known=known, weights=weights, stated=stated)
     confident = [
@@ -264,14 +267,11 @@ def mine_texts(
     cleaned, mentions = read_mentions(docs)
     chinese_first = [m for m in mentions if m.kind == "zh_first"]
     known = list(known_pairs)
-    ranked = rank_batch(mentions, [c.text for c in cleaned], known, weights, learned)
+    contexts = boundary_contexts(mentions, learned)
+    ranked = rank_batch(mentions, contexts, [c.text for c in cleaned], known, weights, learned)
     options_of = {id(m): options for m, options in zip(chinese_first, ranked, strict=True)}
     # The English an abbreviation alone borrowed (from the batch or other papers): a curator is told.
-    borrowed = {
-        id(m): en
-        for m, (_, en, _, _) in zip(chinese_first, boundary_contexts(mentions, learned), strict=True)
-        if en != m.en
-    }
+    borrowed = {id(m): en for m, (_, en, _, _) in zip(chinese_first, contexts, strict=True) if en != m.en}
     merged: dict[tuple[str, str, str], Candidate] = {}
     for mention in mentions:
         name, clean = docs[mention.doc][0], cleaned[mention.doc]

@@ -108,7 +108,9 @@ def labelled_options(
     options_per_mention = collect_options(
         contexts,
         [cleaned[0].text],
-        reading_lexicon(found, [cleaned[0].text], [], {} if first_reading is None else first_reading, learned),
+        reading_lexicon(
+            found, contexts, [cleaned[0].text], [], {} if first_reading is None else first_reading, learned
+        ),
         stated=stated_names(found),
     )
     labelled = []
