@@ -76,6 +76,20 @@ def test_ordered_terms_reads_language_then_status_then_kind_then_age(db):
     assert [t["text"] for t in ordered_terms(snapshot)] == ["a", "b"]
 
 
+def test_the_sql_order_is_the_rulebook_order(db):
+    """term_order_by (what annotate's preferred names are picked by) sorts as ordered_terms does."""
+    from sqlalchemy import select
+
+    from glossary.models import Term
+    from glossary.models.rules import term_order_by
+
+    concept = create_concept(db.session, {"terms": ACTH_TERMS}, None)
+    db.session.commit()
+    t = Term.__table__.c
+    in_sql = db.session.execute(select(t.text).where(t.concept_id == concept.id).order_by(*term_order_by(t)))
+    assert list(in_sql.scalars()) == [term.text for term in ordered_terms(concept.terms)] == ACTH_ORDER
+
+
 def test_the_concept_page_lists_terms_in_the_rulebook_order(db, client):
     """A preferred variant comes before a preferred abbreviation, whichever was entered first."""
     concept = create_concept(db.session, {"terms": ACTH_TERMS}, None)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import String, any_, bindparam, func, literal_column, select, union_all
+from sqlalchemy import String, any_, bindparam, case, func, literal_column, select, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -113,6 +113,21 @@ def ordered_terms(terms: Iterable[T], lang: str | None = None, kind: str | None 
         t for t in terms if (lang is None or _get(t, "lang") == lang) and (kind is None or _get(t, "kind") == kind)
     ]
     return sorted(found, key=term_sort_key)
+
+
+def term_order_by(columns: Any) -> list[Any]:
+    """``ordered_terms``' order as SQL ``ORDER BY`` terms over a term table's columns, so that a
+    statement can pick the first term (a concept's preferred name) without sending the rest."""
+
+    def rank(column: Any, order: tuple[str, ...], missing: str) -> Any:
+        return case({value: i for i, value in enumerate(order)}, value=func.coalesce(column, missing), else_=len(order))
+
+    return [
+        rank(columns.lang, LANG_ORDER, ""),
+        rank(columns.status, STATUS_ORDER, "preferred"),
+        rank(columns.kind, KIND_ORDER, "full"),
+        columns.id,
+    ]
 
 
 def term_key(language: str, text: str, kind: str = "full") -> str:

@@ -1,63 +1,68 @@
 """Term recognition: every glossary term in a text, longest match first.
 
-Two Aho–Corasick automata (pyahocorasick) are built from the glossary:
+Two spelling tables (``term_table.TermTable``) are built from the glossary:
 
-* the **folded** automaton holds every Chinese term in both scripts (simplified
+* the **folded** table holds every Chinese term in both scripts (simplified
   and the stored traditional form) and every English term and long or
   mixed-case abbreviation, lower-cased with dashes, slashes and underscores as
-  spaces; it runs over the text folded the same way;
-* the **exact** automaton holds short all-capital abbreviations (``HPA``,
+  spaces; it is looked up in the text folded the same way;
+* the **exact** table holds short all-capital abbreviations (``HPA``,
   ``IL-6``, ``MC1R``) as written, so ``hpa`` in a sentence is not taken for one.
 
 Folding never changes the text's length (one character in, one out), so the
-automata's positions are offsets into the text as sent, counted in Unicode code
-points (Python string indices, not UTF-16 units or bytes). ``iter_long`` gives
-the leftmost-longest matches in C (at each position the longest term wins);
-Latin matches must stand on word boundaries; where the two automata overlap,
-the longer match wins.
+tables' positions are offsets into the text as sent, counted in Unicode code
+points (Python string indices, not UTF-16 units or bytes). Latin matches must
+stand on word boundaries; every match is checked against the term as stored
+now (a deleted or edited term, or a hash collision, is not reported); within a
+table the leftmost-longest matches are kept (at each position the longest term
+wins), and where the two tables overlap, the longer match wins.
 
-The automata are built once per glossary state and saved under
-``instance/automata/<database>/`` with pyahocorasick's own format, named by the
-glossary stamp (``max(term.id)``, ``max(revision.id)``) they were built at. A
-worker loads the newest saved pair instead of building it (seconds instead of a
-minute at a million concepts), and covers the terms added since with a small
-second automaton read from the database. Past ``DELTA_LIMIT`` new terms a new
-main pair is built and saved in a background thread while the old one keeps
-answering: only the very first use on a new database builds in the request.
-Matched terms are read back from the database, so a deleted term is never
-reported and a newest one must still spell the match.
+The tables are built once per glossary state and saved under
+``instance/recognizer/<database>/<newest term id>-<newest revision id>/`` as
+plain arrays. A worker memory-maps the newest save instead of building it
+(milliseconds, and the pages are shared between workers), and covers the terms
+added, and the concepts revised, since with small tables read from the
+database. Past ``DELTA_LIMIT`` of those, new tables are built and saved in a
+background thread while the old ones keep answering: only the very first use
+on a new database builds in the request (``flask recognizer`` and
+``build_recognizer`` build ahead, after a bulk load).
+
+The tables replace pyahocorasick automata: at a million concepts those took a
+minute to build or 26 s to load, and 2.5 GB in every worker.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
+import multiprocessing
 import os
-import pickle
 import re
+import shutil
+import sys
 import threading
-from array import array
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import ahocorasick
 from flask import current_app, has_app_context
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, create_engine, or_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from ..models import Term
-from ..models.rules import ordered_terms
+from ..models import Revision, Term
+from ..models.rules import term_order_by
 from ..text import fold_common
 from .documents import concept_url
 from .stamp import _STAMP, Stamp, StampedCache, glossary_stamp
+from .term_table import TermTable, open_tables, save_tables
 
 __all__ = [
     "DELTA_LIMIT",
     "MAX_ANNOTATE_CHARS",
     "Annotation",
     "annotate_text",
+    "build_recognizer",
     "find_terms",
     "fold_for_matching",
 ]
@@ -93,174 +98,213 @@ class Annotation:
     concept_id: int
 
 
-class _Automata:
-    """The two automata over the terms with ids in ``(after_id, up_to_id]``.
+_CLASSES = ("folded", "exact")
 
-    Values are pattern numbers (the automata store plain C ints: no Python object per pattern);
-    the term id and the pattern's length are kept per pattern in two compact arrays.
-    """
 
-    def __init__(self, after_id: int, up_to_id: int) -> None:
-        self.after_id, self.up_to_id = after_id, up_to_id
-        self.folded = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        self.exact = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        self.term_ids = array("q")
-        self.lengths = array("H")
-
-    def _pattern(self, automaton: Any, pattern: str, term_id: int) -> None:
-        automaton.add_word(pattern, len(self.term_ids))
-        self.term_ids.append(term_id)
-        self.lengths.append(len(pattern))
-
-    def add(self, term_id: int, lang: str, kind: str, text: str, zh_hans: str | None, zh_hant: str | None) -> None:
-        text = fold_common(text)[:_MAX_PATTERN]
-        if kind == "abbreviation" and _SHORT_CAPS.match(text):
-            self._pattern(self.exact, text.translate(_DASH_TABLE), term_id)
-            return
-        forms = {text}
+def _spellings(rows: Any) -> tuple[dict[str, list[str]], dict[str, list[int]]]:
+    """The spellings to look for, per class, and the term id of each, from term rows
+    ``(id, lang, kind, text, zh_hans, zh_hant)``."""
+    spellings: dict[str, list[str]] = {name: [] for name in _CLASSES}
+    ids: dict[str, list[int]] = {name: [] for name in _CLASSES}
+    for term_id, lang, kind, written, zh_hans, zh_hant in rows:
+        written = fold_common(written)[:_MAX_PATTERN]
+        if kind == "abbreviation" and _SHORT_CAPS.match(written):
+            spellings["exact"].append(written.translate(_DASH_TABLE))
+            ids["exact"].append(term_id)
+            continue
+        forms = {written}
         if lang == "zh":
             forms.update(f[:_MAX_PATTERN] for f in (zh_hans, zh_hant) if f)
         for form in forms:
             folded = fold_for_matching(form)
-            # One term per pattern: a homonym keeps the older term's concept.
-            if (len(folded.strip()) >= 2 or lang == "zh") and folded not in self.folded:
-                self._pattern(self.folded, folded, term_id)
+            if len(folded.strip()) >= 2 or (lang == "zh" and folded):
+                spellings["folded"].append(folded)
+                ids["folded"].append(term_id)
+    return spellings, ids
 
-    def load(self, connection: Any) -> _Automata:
-        t = Term.__table__.c
-        stmt = (
-            select(t.id, t.lang, t.kind, t.text, t.zh_hans, t.zh_hant)
-            .where(t.id > self.after_id, t.id <= self.up_to_id)
-            .order_by(t.id)
-        )
-        # Per statement: Connection.execution_options() would change the session's connection for good.
-        for row in connection.execute(stmt, execution_options={"yield_per": 50_000}):
-            self.add(*row)
-        for automaton in (self.folded, self.exact):
-            if len(automaton):
-                automaton.make_automaton()
-        return self
 
-    def matches(self, text: str, folded: str, dashed: str) -> list[tuple[int, int, int]]:
-        """(start, end, term id) of the leftmost-longest matches on word boundaries."""
-        found = []
-        term_ids, lengths = self.term_ids, self.lengths
-        for automaton, haystack in ((self.folded, folded), (self.exact, dashed)):
-            if automaton.kind != ahocorasick.AHOCORASICK:
-                continue
-            for last, value in automaton.iter_long(haystack):
-                start, end = last - lengths[value] + 1, last + 1
-                if _on_word_boundary(text, start, end):
-                    found.append((start, end, term_ids[value]))
-        return found
+_T = Term.__table__.c
+_R = Revision.__table__.c
+_ROWS = select(_T.id, _T.lang, _T.kind, _T.text, _T.zh_hans, _T.zh_hant)
 
-    # -- saved under instance/ -------------------------------------------------
-    def save(self, folder: Path, name: str) -> None:
-        """Write the automata and their arrays; renamed into place last, so a reader never sees half."""
-        folder.mkdir(parents=True, exist_ok=True)
-        token = f".{os.getpid()}.{threading.get_ident()}.tmp"
-        for suffix, automaton in ((".folded", self.folded), (".exact", self.exact)):
-            automaton.save(str(folder / (name + suffix + token)))
-        (folder / (name + ".arrays" + token)).write_bytes(
-            pickle.dumps((self.after_id, self.up_to_id, self.term_ids.tobytes(), self.lengths.tobytes()))
-        )
-        for suffix in (".folded", ".exact", ".arrays"):  # .arrays last: its presence means complete
-            os.replace(folder / (name + suffix + token), folder / (name + suffix))
+
+class _Spellings:
+    """The two tables (folded, exact) over the glossary as it was at ``(up_to_id, revision)``, or, for
+    the small one, over the terms added or revised since."""
+
+    def __init__(self, tables: dict[str, TermTable], up_to_id: int, revision: int) -> None:
+        self.tables, self.up_to_id, self.revision = tables, up_to_id, revision
 
     @classmethod
-    def read(cls, folder: Path, name: str) -> _Automata:
-        after_id, up_to_id, term_ids, lengths = pickle.loads((folder / (name + ".arrays")).read_bytes())
-        automata = cls(after_id, up_to_id)
-        automata.folded = ahocorasick.load(str(folder / (name + ".folded")), pickle.loads)
-        automata.exact = ahocorasick.load(str(folder / (name + ".exact")), pickle.loads)
-        automata.term_ids.frombytes(term_ids)
-        automata.lengths.frombytes(lengths)
-        return automata
+    def read(cls, connection: Any, stmt: Any, up_to_id: int, revision: int) -> _Spellings:
+        # Per statement: Connection.execution_options() would change the session's connection for good.
+        rows = connection.execute(stmt, execution_options={"yield_per": 50_000})
+        spellings, ids = _spellings(rows)
+        tables = {name: TermTable.build(spellings[name], ids[name]) for name in _CLASSES}
+        return cls(tables, up_to_id, revision)
+
+    @classmethod
+    def whole(cls, connection: Any, stamp: tuple[int, int]) -> _Spellings:
+        return cls.read(connection, _ROWS.where(_T.id <= stamp[0]), *stamp)
+
+    @classmethod
+    def since(cls, connection: Any, main: _Spellings, stamp: tuple[int, int]) -> _Spellings:
+        """Terms added after ``main`` was built, and every term of a concept revised since."""
+        revised = select(_R.concept_id).where(_R.id > main.revision, _R.concept_id.is_not(None))
+        stmt = _ROWS.where(or_(_T.id > main.up_to_id, _T.concept_id.in_(revised.scalar_subquery())))
+        return cls.read(connection, stmt, *stamp)
+
+    def save(self, folder: Path) -> None:
+        save_tables(folder, self.tables, {"up_to_id": self.up_to_id, "revision": self.revision})
+
+    @classmethod
+    def open(cls, folder: Path) -> _Spellings:
+        tables, meta = open_tables(folder, _CLASSES)
+        return cls(tables, meta["up_to_id"], meta["revision"])
+
+
+def _leftmost_longest(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """At the leftmost start the longest match; then on from its end (how a reader scans)."""
+    chosen, reached = [], 0
+    for start, end, term_id in sorted(found, key=lambda m: (m[0], -m[1])):
+        if start >= reached:
+            chosen.append((start, end, term_id))
+            reached = end
+    return chosen
 
 
 class _Recognizer:
-    """A main automaton over the glossary (loaded from ``instance/`` when saved) and a small one
-    over the terms added since it was built, rebuilt whenever the stamp moves."""
+    """The main tables over the glossary (opened from ``instance/`` when saved) and small ones over the
+    terms added or revised since they were built, re-read whenever the stamp moves."""
 
-    def __init__(self, main: _Automata, stamp: tuple[int, int]) -> None:
+    def __init__(self, main: _Spellings, stamp: tuple[int, int]) -> None:
         self.main = main
-        self.delta: _Automata | None = None
+        self.delta: _Spellings | None = None
         self.stamp = stamp
         self.rebuilding = False
 
     def refresh(self, connection: Any, stamp: tuple[int, int]) -> None:
-        self.delta = _Automata(max(0, self.main.up_to_id - TAIL), stamp[0]).load(connection)
+        self.delta = _Spellings.since(connection, self.main, stamp)
         self.stamp = stamp
 
-    def matches(self, text: str) -> list[tuple[int, int, int]]:
-        folded, dashed = fold_for_matching(text), text.translate(_DASH_TABLE)
-        found = self.main.matches(text, folded, dashed)
-        if self.delta is not None:
-            found += self.delta.matches(text, folded, dashed)
+    def behind_by(self, stamp: tuple[int, int]) -> int:
+        return max(stamp[0] - self.main.up_to_id, stamp[1] - self.main.revision)
+
+    def candidates(self, text: str) -> dict[str, list[tuple[int, int, int]]]:
+        """Per class, every (start, end, term id) whose spelling is found, on word boundaries."""
+        haystacks = {"folded": fold_for_matching(text), "exact": text.translate(_DASH_TABLE)}
+        found: dict[str, list[tuple[int, int, int]]] = {}
+        for name in _CLASSES:
+            spans = []
+            for spellings in (self.main, self.delta):
+                if spellings is None:
+                    continue
+                matches = spellings.tables[name].find(haystacks[name])
+                for start, length, term_id in zip(
+                    matches.starts.tolist(), matches.lengths.tolist(), matches.term_ids.tolist(), strict=True
+                ):
+                    if _on_word_boundary(text, start, start + length):
+                        spans.append((start, start + length, term_id))
+            found[name] = spans
         return found
 
 
-# Past this many terms added since the main automaton, a new one is built in the background.
+# Past this many terms added (or revisions made) since the main tables, new ones are built in the background.
 DELTA_LIMIT = 20_000
-# How many of the newest terms the small automaton re-reads: kept from when SQLite could hand a
-# deleted newest row's id to the next insert (ids are never reused since migration cef07b438dbb).
-TAIL = 1000
 _MAX_PATTERN = 1000
 _CACHE: StampedCache[_Recognizer] = StampedCache()
-_SAVED = re.compile(r"^(\d+)-(\d+)\.arrays$")
+_SAVED = re.compile(r"^(\d+)-(\d+)$")
 
 
 def _folder(engine: Engine) -> Path | None:
-    """``instance/automata/<database>``: one folder per database the instance serves."""
+    """``instance/recognizer/<database>``: one folder per database the instance serves."""
     if not has_app_context():
         return None
     url = engine.url.render_as_string(hide_password=True)
-    return Path(current_app.instance_path) / "automata" / hashlib.sha256(url.encode()).hexdigest()[:16]
+    return Path(current_app.instance_path) / "recognizer" / hashlib.sha256(url.encode()).hexdigest()[:16]
 
 
-def _newest_saved(folder: Path | None, stamp: tuple[int, int]) -> _Automata | None:
-    """The saved automata built nearest below ``stamp`` (None if there are none, or unreadable)."""
+def _newest_saved(folder: Path | None, stamp: tuple[int, int]) -> _Spellings | None:
+    """The saved tables built nearest below ``stamp`` (None if there are none, or unreadable)."""
     if folder is None or not folder.is_dir():
         return None
     saved = sorted(((int(m[1]), int(m[2])) for m in map(_SAVED.match, os.listdir(folder)) if m), reverse=True)
     for up_to, revision in saved:
         if up_to <= stamp[0] and revision <= stamp[1]:
             try:
-                return _Automata.read(folder, f"{up_to}-{revision}")
-            except (OSError, ValueError, EOFError, pickle.UnpicklingError):
-                continue  # a damaged file: an older one, or a build
+                return _Spellings.open(folder / f"{up_to}-{revision}")
+            except (OSError, ValueError, KeyError):
+                continue  # a damaged save: an older one, or a build
     return None
 
 
-def _build_and_save(engine: Engine, folder: Path | None) -> tuple[_Automata, tuple[int, int]]:
+def _build_and_save(engine: Engine, folder: Path | None) -> tuple[_Spellings, tuple[int, int]]:
     """A full build on a connection of its own, saved for every process; older saves removed."""
     with engine.connect() as connection:
-        stamp = tuple(connection.execute(_STAMP).one())
-        stamp = (stamp[0] or 0, stamp[1] or 0)
-        automata = _Automata(0, stamp[0]).load(connection)
+        newest = connection.execute(_STAMP).one()
+        stamp = (newest[0] or 0, newest[1] or 0)
+        spellings = _Spellings.whole(connection, stamp)
     if folder is not None:
         name = f"{stamp[0]}-{stamp[1]}"
-        automata.save(folder, name)
+        spellings.save(folder / name)
         for entry in os.listdir(folder):
-            if not entry.startswith(name + ".") and not entry.endswith(".tmp"):
-                with contextlib.suppress(OSError):
-                    os.remove(folder / entry)
-    return automata, stamp  # type: ignore[return-value]
+            if entry != name and _SAVED.match(entry):
+                shutil.rmtree(folder / entry, ignore_errors=True)  # open maps stay valid until closed
+    return spellings, stamp
+
+
+def build_recognizer(session: Session) -> float:
+    """Build and save the recognition tables for the glossary as it is now (what the first annotate
+    of a new database would otherwise do); the seconds it took."""
+    started = time.perf_counter()
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    main, stamp = _build_and_save(engine, _folder(engine))
+    _CACHE.replace(engine, _CACHE.peek(engine), _Recognizer(main, (stamp[0], -1)), (stamp[0], -1))
+    return time.perf_counter() - started
+
+
+def _build_in_child(url: str, folder: str) -> None:
+    """The build, in a process of its own (its memory is given back when it ends)."""
+    engine = create_engine(url)
+    try:
+        _build_and_save(engine, Path(folder))
+    finally:
+        engine.dispose()
+
+
+def _build_elsewhere(engine: Engine, folder: Path) -> _Spellings:
+    """Build and save in a child process, so that a serving worker's memory does not grow by the
+    build's (hundreds of MB at a million concepts); then open what it saved."""
+    url = engine.url.render_as_string(hide_password=False)
+    child = multiprocessing.get_context("spawn").Process(
+        target=_build_in_child, args=(url, str(folder)), name="glossary-recognizer-build", daemon=True
+    )
+    child.start()
+    child.join()
+    saved = _newest_saved(folder, (sys.maxsize, sys.maxsize))
+    if child.exitcode != 0 or saved is None:
+        raise RuntimeError(f"building the term-recognition tables failed (exit code {child.exitcode})")
+    return saved
 
 
 def _rebuild_in_background(engine: Engine, folder: Path | None, recognizer: _Recognizer) -> None:
-    """Build a new main automaton while the old one (and its delta) keep answering."""
+    """Build new main tables (in a child process when they are saved) while the old ones (and their
+    delta) keep answering."""
     recognizer.rebuilding = True
 
     def work() -> None:
         try:
-            automata, stamp = _build_and_save(engine, folder)
-            # Under an impossible stamp, so that the next read refreshes its delta.
-            _CACHE.replace(engine, recognizer, _Recognizer(automata, (stamp[0], -1)), (stamp[0], -1))
+            if folder is not None:
+                spellings = _build_elsewhere(engine, folder)
+            else:
+                spellings = _build_and_save(engine, None)[0]
+            stamp = (spellings.up_to_id, -1)  # an impossible stamp: the next read refreshes its delta
+            _CACHE.replace(engine, recognizer, _Recognizer(spellings, stamp), stamp)
         finally:
             recognizer.rebuilding = False
 
-    threading.Thread(target=work, name="glossary-automata", daemon=True).start()
+    threading.Thread(target=work, name="glossary-recognizer", daemon=True).start()
 
 
 def _recognizer(session: Session) -> _Recognizer:
@@ -272,8 +316,8 @@ def _recognizer(session: Session) -> _Recognizer:
 
 def _brought_up_to(session: Session, engine: Engine, stamp: Stamp, cached: _Recognizer | None) -> _Recognizer:
     """The recognizer for ``stamp``: the cached one with a new delta, or (first, or on a database that went
-    back) a main automaton loaded from the newest save, or built."""
-    if cached is None or stamp[0] < cached.main.up_to_id - TAIL:
+    back) main tables opened from the newest save, or built."""
+    if cached is None or stamp[0] < cached.main.up_to_id or stamp[1] < cached.main.revision:
         folder = _folder(engine)
         main = _newest_saved(folder, stamp)
         if main is None:  # nothing saved yet (a new instance): built once, saved for every process
@@ -284,7 +328,7 @@ def _brought_up_to(session: Session, engine: Engine, stamp: Stamp, cached: _Reco
         cached = _Recognizer(main, stamp_of_main)
     if cached.stamp != stamp:
         cached.refresh(session.connection(), stamp)
-        if stamp[0] - cached.main.up_to_id > DELTA_LIMIT and not cached.rebuilding:
+        if cached.behind_by(stamp) > DELTA_LIMIT and not cached.rebuilding:
             _rebuild_in_background(engine, _folder(engine), cached)
     return cached
 
@@ -295,16 +339,32 @@ def _on_word_boundary(text: str, start: int, end: int) -> bool:
     return not (_LATIN_WORD.match(text[end - 1]) and end < len(text) and _LATIN_WORD.match(text[end]))
 
 
-_STATUS_RANK = {"preferred": 0, "admitted": 1, "deprecated": 2}
+_NAME = Term.__table__.alias("name")
 
 
-_T = Term.__table__.c
-# Every term of every concept that owns a matched term: the owners and the names in one read.
-_FAMILY = select(_T.id, _T.concept_id, _T.lang, _T.kind, _T.status, _T.text).where(
-    _T.concept_id.in_(select(_T.concept_id).where(_T.id.in_(bindparam("ids", expanding=True))).scalar_subquery())
-)
-# The spellings of terms whose ids SQLite may have handed on (the newest), to check them.
-_SPELLINGS = select(_T.id, _T.text, _T.zh_hans, _T.zh_hant).where(_T.id.in_(bindparam("ids", expanding=True)))
+def _preferred_name(lang: str) -> Any:
+    """The concept's preferred full name in ``lang``: the first in the rulebook's order."""
+    n = _NAME.c
+    return (
+        select(n.text)
+        .where(n.concept_id == _T.concept_id, n.lang == lang, n.kind != "abbreviation")
+        .order_by(*term_order_by(n))
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+# Each term the tables found as stored now (to check the match against), with its concept's names.
+_MATCHED = select(
+    _T.id,
+    _T.concept_id,
+    _T.lang,
+    _T.text,
+    _T.zh_hans,
+    _T.zh_hant,
+    _preferred_name("zh").label("zh"),
+    _preferred_name("en").label("en"),
+).where(_T.id.in_(bindparam("ids", expanding=True)))
 _CHUNK = 2000
 
 
@@ -317,7 +377,7 @@ def _rows_by_id(session: Session, stmt: Any, term_ids: set[int]) -> dict[int, An
 
 
 def _still_matches(row: Any, span: str) -> bool:
-    """The stored term still spells what the automaton found (checked where ids can be reused)."""
+    """The stored term spells what the tables found: not deleted, not edited since, no hash collision."""
     written = fold_common(row.text)
     if span.translate(_DASH_TABLE) == written.translate(_DASH_TABLE):
         return True
@@ -326,29 +386,28 @@ def _still_matches(row: Any, span: str) -> bool:
 
 
 def _recognize(session: Session, text: str) -> tuple[list[Annotation], dict[int, Any]]:
-    """The annotations, and the rows of every term of the concepts they belong to (by term id)."""
-    recognizer = _recognizer(session)
-    candidates = recognizer.matches(text)
-    if not candidates:
+    """The annotations, and the row of each matched term (with its concept's preferred names)."""
+    found = _recognizer(session).candidates(text)
+    matched = {term_id for spans in found.values() for _, _, term_id in spans}
+    if not matched:
         return [], {}
-    # Each matched term as it is now: a deleted one is not there; one whose id SQLite may have
-    # reused (the newest ids) must still spell the match.
-    matched = {term_id for _, _, term_id in candidates}
-    terms = _rows_by_id(session, _FAMILY, matched)
-    suspect_above = recognizer.main.up_to_id - TAIL
-    spellings = _rows_by_id(session, _SPELLINGS, {i for i in matched if i > suspect_above and i in terms})
+    # Each match checked against the term as it is now, before the longest are chosen, so that a
+    # deleted or edited term does not hide a shorter one that still stands.
+    stored = _rows_by_id(session, _MATCHED, matched)
+    candidates = []
+    for spans in found.values():
+        valid = [(s, e, i) for s, e, i in spans if i in stored and _still_matches(stored[i], text[s:e])]
+        candidates += _leftmost_longest(valid)
     taken = bytearray(len(text))
     chosen = []
     for start, end, term_id in sorted(candidates, key=lambda m: (m[0] - m[1], m[0])):
-        row = terms.get(term_id)
-        if row is None or any(taken[start:end]):
-            continue
-        if term_id in spellings and not _still_matches(spellings[term_id], text[start:end]):
+        if any(taken[start:end]):
             continue
         taken[start:end] = b"\x01" * (end - start)
+        row = stored[term_id]
         chosen.append(Annotation(start, end, text[start:end], row.lang, term_id, row.concept_id))
     chosen.sort(key=lambda a: a.start)
-    return chosen, terms
+    return chosen, stored
 
 
 def find_terms(session: Session, text: str) -> list[Annotation]:
@@ -356,21 +415,12 @@ def find_terms(session: Session, text: str) -> list[Annotation]:
     return _recognize(session, text)[0]
 
 
-def _preferred_names(terms: dict[int, Any]) -> dict[tuple[int, str], str]:
-    """Preferred full names by (concept id, lang): the first name in the rulebook's order."""
-    best: dict[tuple[int, str], str] = {}
-    for row in ordered_terms([row for row in terms.values() if row.kind != "abbreviation"]):
-        best.setdefault((row.concept_id, row.lang), row.text)
-    return best
-
-
 def annotate_text(session: Session, text: str) -> list[dict[str, Any]]:
     """Plain dicts for the API: offsets, the matched text, the glossary term, the concept, the translation."""
     found, terms = _recognize(session, text)
-    names = _preferred_names(terms)
     results = []
     for a in found:
-        zh, en = names.get((a.concept_id, "zh")), names.get((a.concept_id, "en"))
+        zh, en = terms[a.term_id].zh, terms[a.term_id].en
         results.append(
             {
                 "start": a.start,

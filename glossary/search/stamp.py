@@ -1,4 +1,4 @@
-"""The glossary stamp, and the per-process caches keyed by it (answers, the recognition automata).
+"""The glossary stamp, and the per-process caches keyed by it (answers, the term-recognition tables).
 
 ``(max(term.id), max(revision.id))``: two primary-key look-ups, microseconds.
 Every write through the services records a revision, so any edit, addition or
@@ -7,7 +7,7 @@ sequences on PostgreSQL), so a term id names one spelling forever.
 
 ``StampedCache`` is the one home of "a value per database engine, built for a
 stamp, rebuilt when the stamp moves, guarded by a lock": ``result_cache`` keeps
-its answers in one, ``annotate`` its automata.
+its answers in one, ``annotate`` its recognition tables.
 """
 
 from __future__ import annotations
@@ -71,11 +71,12 @@ class StampedCache(Generic[V]):
         slot = self._slots.get(engine)
         return slot[1] if slot is not None else None
 
-    def replace(self, engine: Engine, expected: V, value: V, stamp: Stamp) -> bool:
-        """Put ``value`` (built for ``stamp``) in place of ``expected``; False if the cache has moved on."""
+    def replace(self, engine: Engine, expected: V | None, value: V, stamp: Stamp) -> bool:
+        """Put ``value`` (built for ``stamp``) in place of ``expected`` (None: of nothing held); False if
+        the cache has moved on."""
         with self.lock:
             slot = self._slots.get(engine)
-            if slot is None or slot[1] is not expected:
+            if (slot[1] if slot is not None else None) is not expected:
                 return False
             self._slots[engine] = (stamp, value)
             return True
