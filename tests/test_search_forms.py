@@ -146,6 +146,20 @@ def test_inside_the_query_leaves_out_the_direct_hits_and_lowercase_words(entries
     assert search_concepts(_db.session, "hot ot water").in_query == []
 
 
+def test_inside_the_query_a_name_many_concepts_share_names_the_most_seen(db):
+    """More concepts than one part's rows share the name: the one seen most is named (the first
+    created among those seen as often), read from the key's most seen terms, not all of them."""
+    ids = [
+        create_concept(
+            db.session, {"terms": [{"lang": "en", "text": "zorbex", "count": n % 7}], "domain": "test"}, None
+        ).id
+        for n in range(45)
+    ]
+    db.session.commit()
+    page = search_concepts(_db.session, "zorbex receptor")
+    assert [(p["term"], p["concept_id"]) for p in page.in_query] == [("zorbex", ids[6])]
+
+
 def test_search_api_lists_terms_inside_the_query(client, entries):
     response = client.get("/api/v1/search", query_string={"q": "催产素受体"})
     assert response.status_code == 200

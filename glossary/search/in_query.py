@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnClause, String, any_, bindparam, func, literal_column, select, union_all
+from sqlalchemy import ColumnClause, String, any_, bindparam, func, literal_column, select, true, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -36,6 +36,8 @@ _ROWS = 40
 _T = Term.__table__.c
 _COMPACT: ColumnClause[str] = literal_column(compact_sql("term.key"))
 _LATIN_WORD = re.compile(r"[^\s\-/_]+")
+_COLUMNS = (_T.id, _T.concept_id, _T.lang, _T.kind, _T.key, _T.text, _T["count"])
+_ORDER = (func.length(_T.key).desc(), _T["count"].desc(), _T.id)
 
 
 @lru_cache(maxsize=4)
@@ -47,20 +49,40 @@ def _statement(dialect: str) -> Any:
             return select(literal_column("value")).select_from(func.json_each(bindparam(name))).scalar_subquery()
         return any_(bindparam(name, type_=ARRAY(String)))
 
-    columns = (_T.id, _T.concept_id, _T.lang, _T.kind, _T.key, _T.text, _T.count)
     if dialect == "sqlite":
-        tests = (_COMPACT.in_(among("zh")), _T.key.in_(among("en")), _T.key.in_(among("abbr")))
+        tests = (_COMPACT.in_(among("zh")), _T.key.in_(among("abbr")))
     else:
-        tests = (_COMPACT == among("zh"), _T.key == among("en"), _T.key == among("abbr"))
+        tests = (_COMPACT == among("zh"), _T.key == among("abbr"))
     # Each half reads its longest, most seen matches first and stops at _ROWS: a common word names
     # many concepts, and only a few parts are shown.
-    order = (func.length(_T.key).desc(), _T.count.desc(), _T.id)
     halves = (
-        select(*columns).where(_T.lang == "zh", tests[0]),
-        select(*columns).where(_T.lang == "en", _T.kind != "abbreviation", tests[1]),
-        select(*columns).where(_T.lang == "en", _T.kind == "abbreviation", tests[2]),
+        select(*_COLUMNS).where(_T.lang == "zh", tests[0]),
+        _english_names(dialect),
+        select(*_COLUMNS).where(_T.lang == "en", _T.kind == "abbreviation", tests[1]),
     )
-    return union_all(*(select(half.order_by(*order).limit(_ROWS).subquery()) for half in halves))
+    return union_all(*(select(half.order_by(*_ORDER).limit(_ROWS).subquery()) for half in halves))
+
+
+def _english_names(dialect: str) -> Any:
+    """English names equal to a part: each part's ``_ROWS`` most seen, read in the order of
+    ``ix_term_lang_key_seen`` (a one-word name thousands of concepts share costs ``_ROWS`` index
+    entries, not thousands of rows to sort). Within one key the length is the same, so these hold
+    the half's first ``_ROWS`` in ``_ORDER``."""
+    best = Term.__table__.alias("best")
+    if dialect == "sqlite":
+        parts = func.json_each(bindparam("en")).table_valued("value").alias("part")
+    else:
+        parts = func.unnest(bindparam("en", type_=ARRAY(String))).table_valued("value").render_derived("part")
+    most_seen = (
+        select(best.c.id)
+        .where(best.c.lang == "en", best.c.kind != "abbreviation", best.c.key == parts.c.value)
+        .order_by(best.c["count"].desc(), best.c.id)
+        .limit(_ROWS)
+    )
+    if dialect == "sqlite":  # no LATERAL: a correlated list, evaluated once per part
+        return select(*_COLUMNS).select_from(parts).join(Term.__table__, _T.id.in_(most_seen.scalar_subquery()))
+    kept = most_seen.lateral("kept")
+    return select(*_COLUMNS).select_from(parts).join(kept, true()).join(Term.__table__, _T.id == kept.c.id)
 
 
 def _zh_parts(key: str) -> dict[tuple[str, str], list[tuple[int, int, str]]]:

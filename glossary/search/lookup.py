@@ -97,8 +97,7 @@ def lookup_terms(session: Session, terms: Sequence[str], *, fuzzy: bool = False)
     With ``fuzzy``, a term that matches nothing exactly gets the concepts of the closest English
     names instead (most similar first), and its answer says ``"fuzzy": true``.
     The concepts are ``ConceptRow``s."""
-    per_term = [_keys_for(t) for t in terms]
-    ranked = _ranked_matches(session, per_term)
+    ranked = _ranked_by_term(session, terms)
     answers = []
     for index, term in enumerate(terms):
         best, total = ranked.get(index, ([], 0))
@@ -121,6 +120,21 @@ def lookup_terms(session: Session, terms: Sequence[str], *, fuzzy: bool = False)
             answer["fuzzy"] = typo
         results.append(answer)
     return results
+
+
+def _ranked_by_term(session: Session, terms: Sequence[str]) -> dict[int, tuple[list[int], int]]:
+    """Term index → its ranked concepts and their number. A batch repeats itself (the same word in a
+    document, a name and its traditional form): terms with the same keys are looked up once."""
+    keys_of = {term: tuple(_keys_for(term)) for term in dict.fromkeys(terms)}
+    distinct = list(dict.fromkeys(keys_of.values()))
+    ranked = _ranked_matches(session, [list(keys) for keys in distinct])
+    place = {keys: i for i, keys in enumerate(distinct)}
+    by_term: dict[int, tuple[list[int], int]] = {}
+    for index, term in enumerate(terms):
+        found = ranked.get(place[keys_of[term]])
+        if found is not None:
+            by_term[index] = found
+    return by_term
 
 
 def _ranked_matches(session: Session, per_term: list[list[TermKey]]) -> dict[int, tuple[list[int], int]]:
@@ -153,11 +167,21 @@ def _ranked_matches(session: Session, per_term: list[list[TermKey]]) -> dict[int
     return ranked
 
 
+# Names match names and abbreviations match abbreviations, each half through an index on an equality
+# (``lang, key`` for names, ``kind, key`` for abbreviations) rather than one join testing the kind of
+# every term under a key: a common one-word name's thousands of terms are read once, not three times.
 _RANKED = """
 hit AS (
-    SELECT q.idx AS idx, t.concept_id AS concept_id, max(coalesce(t.count, 0)) AS seen
-    FROM q JOIN term AS t ON t.lang = q.lang AND t.key = q.key AND (t.kind = 'abbreviation') = q.abbr
-    GROUP BY q.idx, t.concept_id
+    SELECT idx, concept_id, max(seen) AS seen FROM (
+        SELECT q.idx AS idx, t.concept_id AS concept_id, t.count AS seen
+        FROM q JOIN term AS t ON t.lang = q.lang AND t.key = q.key AND t.kind <> 'abbreviation'
+        WHERE NOT q.abbr
+        UNION ALL
+        SELECT q.idx, t.concept_id, t.count
+        FROM q JOIN term AS t ON t.kind = 'abbreviation' AND t.key = q.key AND t.lang = q.lang
+        WHERE q.abbr
+    ) AS matched
+    GROUP BY idx, concept_id
 ),
 ranked AS (
     SELECT idx, concept_id, seen,
