@@ -46,6 +46,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from flask import current_app, has_app_context
 from sqlalchemy import Integer, any_, bindparam, create_engine, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -78,7 +79,7 @@ _FOLD_TABLE = str.maketrans(
     }
 )
 _DASH_TABLE = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d"})
-_LATIN_WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f\u0370-\u03ff]")
+_LATIN_WORDS = re.compile(r"[0-9A-Za-z\u00c0-\u024f\u0370-\u03ff]{2,}")
 _SHORT_CAPS = re.compile(r"^[A-Z0-9][A-Z0-9\-]{0,5}$")
 
 
@@ -195,18 +196,18 @@ class _Recognizer:
     def candidates(self, text: str) -> dict[str, list[tuple[int, int, int]]]:
         """Per class, every (start, end, term id) whose spelling is found, on word boundaries."""
         haystacks = {"folded": fold_for_matching(text), "exact": text.translate(_DASH_TABLE)}
+        inside_word = _inside_latin_word(text)
         found: dict[str, list[tuple[int, int, int]]] = {}
         for name in _CLASSES:
-            spans = []
+            spans: list[tuple[int, int, int]] = []
             for spellings in (self.main, self.delta):
                 if spellings is None:
                     continue
                 matches = spellings.tables[name].find(haystacks[name])
-                for start, length, term_id in zip(
-                    matches.starts.tolist(), matches.lengths.tolist(), matches.term_ids.tolist(), strict=True
-                ):
-                    if _on_word_boundary(text, start, start + length):
-                        spans.append((start, start + length, term_id))
+                starts, ends = matches.starts, matches.starts + matches.lengths
+                # Latin matches stand on word boundaries: not cut out of a longer word at either end.
+                keep = ~(inside_word[starts] | inside_word[ends])
+                spans += zip(starts[keep].tolist(), ends[keep].tolist(), matches.term_ids[keep].tolist(), strict=True)
             found[name] = spans
         return found
 
@@ -335,10 +336,13 @@ def _brought_up_to(session: Session, engine: Engine, stamp: Stamp, cached: _Reco
     return cached
 
 
-def _on_word_boundary(text: str, start: int, end: int) -> bool:
-    if _LATIN_WORD.match(text[start]) and start > 0 and _LATIN_WORD.match(text[start - 1]):
-        return False
-    return not (_LATIN_WORD.match(text[end - 1]) and end < len(text) and _LATIN_WORD.match(text[end]))
+def _inside_latin_word(text: str) -> np.ndarray:
+    """For each offset 0..len(text): whether it falls between two letters or digits of one Latin word
+    (a match may not start or end there)."""
+    inside = np.zeros(len(text) + 1, dtype=bool)
+    for word in _LATIN_WORDS.finditer(text):
+        inside[word.start() + 1 : word.end()] = True
+    return inside
 
 
 _NAME = Term.__table__.alias("name")
@@ -388,13 +392,15 @@ def _matched_rows(session: Session, term_ids: set[int]) -> dict[int, Any]:
     return rows
 
 
-def _still_matches(row: Any, span: str) -> bool:
-    """The stored term spells what the tables found: not deleted, not edited since, no hash collision."""
+def _stored_spellings(row: Any) -> tuple[str, set[str]]:
+    """What a stored term matches as: written (dashes as one), and folded in each of its scripts."""
     written = fold_common(row.text)
-    if span.translate(_DASH_TABLE) == written.translate(_DASH_TABLE):
-        return True
-    folded = fold_for_matching(span)
-    return any(form and fold_for_matching(form) == folded for form in (written, row.zh_hans, row.zh_hant))
+    return written.translate(_DASH_TABLE), {fold_for_matching(f) for f in (written, row.zh_hans, row.zh_hant) if f}
+
+
+def _still_matches(spellings: tuple[str, set[str]], span: str) -> bool:
+    """The stored term spells what the tables found: not deleted, not edited since, no hash collision."""
+    return span.translate(_DASH_TABLE) == spellings[0] or fold_for_matching(span) in spellings[1]
 
 
 def _recognize(session: Session, text: str) -> tuple[list[Annotation], dict[int, Any]]:
@@ -406,9 +412,10 @@ def _recognize(session: Session, text: str) -> tuple[list[Annotation], dict[int,
     # Each match checked against the term as it is now, before the longest are chosen, so that a
     # deleted or edited term does not hide a shorter one that still stands.
     stored = _matched_rows(session, matched)
+    spelled = {term_id: _stored_spellings(row) for term_id, row in stored.items()}
     candidates = []
     for spans in found.values():
-        valid = [(s, e, i) for s, e, i in spans if i in stored and _still_matches(stored[i], text[s:e])]
+        valid = [(s, e, i) for s, e, i in spans if i in spelled and _still_matches(spelled[i], text[s:e])]
         candidates += _leftmost_longest(valid)
     taken = bytearray(len(text))
     chosen = []
