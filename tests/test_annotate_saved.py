@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from glossary.search import annotate
+from glossary.search import annotate, search_concepts
 from glossary.search.annotate import find_terms
 from glossary.services.concepts import create_concept
 
@@ -136,12 +136,13 @@ def test_build_recognizer_saves_ahead_of_the_first_request(app, db, monkeypatch)
     assert [a.text for a in find_terms(db.session, "melatonin")] == ["melatonin"]
 
 
-def test_the_recognizer_command_builds_ahead_so_a_new_worker_only_opens(app, db, runner, monkeypatch):
+def test_the_optimize_command_builds_ahead_so_a_new_worker_only_opens(app, db, runner, monkeypatch):
     concept = _add(db.session, "多巴胺", "dopamine")
     _new_worker()
-    result = runner.invoke(args=["recognizer"])
+    result = runner.invoke(args=["optimize"])
     assert result.exit_code == 0, result.output
-    assert "built and saved" in result.output and _saved(app)
+    assert "indexes merged" in result.output and "built and saved" in result.output and _saved(app)
+    assert [hit.concept.id for hit in search_concepts(db.session, "巴胺").results] == [concept]  # still searchable
     _new_worker()
     monkeypatch.setattr(annotate, "_build_and_save", lambda *_: pytest.fail("built in the request"))
     assert [a.concept_id for a in find_terms(db.session, "dopamine 多巴胺")] == [concept, concept]

@@ -1,9 +1,10 @@
-"""Maintenance commands: a consistent online backup of the SQLite database; the term-recognition tables
-built ahead of the first request."""
+"""Maintenance commands: a consistent online backup of the SQLite database; after a bulk load, the
+search structures merged and the term-recognition tables built ahead of the first request."""
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import click
@@ -39,10 +40,16 @@ def register(app: Flask) -> None:
         partial.replace(destination)  # never leave a half-written file under the final name
         click.echo(f"Backed up to {destination} ({destination.stat().st_size:,} bytes).")
 
-    @app.cli.command("recognizer")
-    def recognizer_command() -> None:
-        """Build and save the term-recognition tables now (after a bulk load, before serving)."""
+    @app.cli.command("optimize")
+    def optimize_command() -> None:
+        """After a bulk load: merge the full-text search indexes, refresh the planner's statistics and
+        build the term-recognition tables, so that no request pays for any of it."""
+        from ..models.search_index import optimize_search_structures
         from ..search.annotate import build_recognizer
 
+        started = time.perf_counter()
+        with db.engine.begin() as connection:
+            optimize_search_structures(connection)
+        click.echo(f"Search indexes merged and statistics refreshed in {time.perf_counter() - started:.1f} s.")
         seconds = build_recognizer(db.session)
         click.echo(f"Term-recognition tables built and saved in {seconds:.1f} s; every worker opens them.")

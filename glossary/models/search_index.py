@@ -163,6 +163,16 @@ def create_search_structures(connection: Any) -> None:
         connection.exec_driver_sql(statement)
 
 
+def optimize_search_structures(connection: Any) -> None:
+    """After a bulk load or a large import: merge each FTS5 index into one segment (SQLite; rows
+    inserted in many transactions leave dozens, and every look-up searches each) and refresh the
+    planner's statistics. Seconds at a million concepts; readers go on meanwhile."""
+    if connection.dialect.name == "sqlite":
+        for table in SEARCH_TABLE_PREFIXES:
+            connection.exec_driver_sql(f"INSERT INTO {table}({table}) VALUES('optimize')")
+    connection.exec_driver_sql("ANALYZE term")
+
+
 def drop_search_structures(connection: Any) -> None:
     if connection.dialect.name == "sqlite":
         for statement in sqlite_drop_statements():
