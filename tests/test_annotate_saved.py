@@ -146,3 +146,20 @@ def test_the_optimize_command_builds_ahead_so_a_new_worker_only_opens(app, db, r
     _new_worker()
     monkeypatch.setattr(annotate, "_build_and_save", lambda *_: pytest.fail("built in the request"))
     assert [a.concept_id for a in find_terms(db.session, "dopamine 多巴胺")] == [concept, concept]
+
+
+def test_a_build_left_half_done_by_a_dead_process_is_cleared_by_the_next_build(app, db):
+    import os
+
+    _add(db.session, "组胺", "histamine")
+    find_terms(db.session, "组胺")
+    folder = next((Path(app.instance_path) / "recognizer").iterdir())
+    fresh, stale = folder / ".9-9.1.1.tmp", folder / ".8-8.1.1.tmp"
+    for leftover in (fresh, stale):
+        leftover.mkdir()
+        (leftover / "meta.json").write_text("{")
+    os.utime(stale, (0, 0))  # its process died long ago
+    annotate.build_recognizer(db.session)
+    assert not stale.exists() and fresh.exists()  # a build in progress elsewhere is left alone
+    _new_worker()
+    assert [a.text for a in find_terms(db.session, "组胺")] == ["组胺"]

@@ -215,6 +215,7 @@ class _Recognizer:
 # Past this many terms added (or revisions made) since the main tables, new ones are built in the background.
 DELTA_LIMIT = 20_000
 _MAX_PATTERN = 1000
+_ABANDONED_AFTER = 3600  # seconds
 _CACHE: StampedCache[_Recognizer] = StampedCache()
 _SAVED = re.compile(r"^(\d+)-(\d+)$")
 
@@ -251,7 +252,10 @@ def _build_and_save(engine: Engine, folder: Path | None) -> tuple[_Spellings, tu
         name = f"{stamp[0]}-{stamp[1]}"
         spellings.save(folder / name)
         for entry in os.listdir(folder):
-            if entry != name and _SAVED.match(entry):
+            older = entry != name and _SAVED.match(entry)
+            # A build's temporary folder is left behind only by a process that died mid-build.
+            abandoned = entry.endswith(".tmp") and time.time() - (folder / entry).stat().st_mtime > _ABANDONED_AFTER
+            if older or abandoned:
                 shutil.rmtree(folder / entry, ignore_errors=True)  # open maps stay valid until closed
     return spellings, stamp
 
