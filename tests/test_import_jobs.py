@@ -449,3 +449,22 @@ def test_each_job_sweeps_what_ended_jobs_left_and_old_reports(app, db, admin):
     assert sum(leftovers(db).values()) == 0
     kept = set(db.session.scalars(select(ImportJobOutcome.job_id).distinct()))
     assert ended.id not in kept and recent.id in kept
+
+
+def test_a_large_import_settles_the_search_structures_so_the_next_annotate_only_opens(
+    app, runner, db, tmp_path, monkeypatch
+):
+    from pathlib import Path
+
+    from glossary.search import annotate
+
+    monkeypatch.setattr(import_jobs, "LARGE_IMPORT", 500)
+    path = tmp_path / "terms.csv"
+    path.write_bytes(rows_csv(600))
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 0 and "600 new" in result.output
+    assert any((Path(app.instance_path) / "recognizer").rglob("meta.json"))  # built by the import
+    annotate._CACHE.clear()  # a worker that starts now
+    monkeypatch.setattr(annotate, "_build_and_save", lambda *_: pytest.fail("built in the request"))
+    last = db.session.scalars(select(Term.text).where(Term.lang == "en").order_by(Term.id.desc())).first()
+    assert [a.text for a in annotate.find_terms(db.session, f"see {last} here")] == [last]

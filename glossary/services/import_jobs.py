@@ -37,6 +37,8 @@ from ..extensions import db
 from ..formats import FormatError, ParsedGlossary, parse_glossary, parse_mapping
 from ..models import ImportJob, ImportJobOutcome, User, utcnow
 from ..models.imports import JOB_ACTIVE
+from ..models.search_index import optimize_search_structures
+from ..search.annotate import build_recognizer
 from .import_plan import ConceptIds, ImportPlan, ImportReport
 from .import_planner import Planner
 from .import_write import (
@@ -57,6 +59,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SWAP_ATTEMPTS = 3
+# From this many new or merged concepts on, an import settles the search structures after it.
+LARGE_IMPORT = 10_000
 # The page's poll records that someone still watches at most this often (a write each time).
 CLIENT_NOTE_INTERVAL = timedelta(seconds=5)
 DEFAULTS = {
@@ -286,6 +290,22 @@ def _apply(run: _Run, plan: ImportPlan, watermark: int) -> None:
                 raise
             log.info("import job %s: swap attempt %s failed (%s); trying again", job.id, attempt, exc)
     discard_staged(session, job.id)
+    if plan.report.counts.get("new", 0) + plan.report.counts.get("merged", 0) >= LARGE_IMPORT:
+        _settle(run)
+
+
+def _settle(run: _Run) -> None:
+    """After a large import: the full-text indexes merged and the term-recognition tables built now, by
+    the job, rather than by the next readers (``flask optimize`` does the same). The import itself is
+    done and stays done whatever happens here."""
+    try:
+        with db.engine.begin() as connection:
+            optimize_search_structures(connection)
+        with run.app.app_context():
+            build_recognizer(run.session)
+        run.session.rollback()
+    except Exception:
+        log.exception("import job %s: settling the search structures after the import", run.job.id)
 
 
 def _counts(report: ImportReport) -> dict[str, int]:
