@@ -12,6 +12,7 @@ they cross-reference, or that OpenCC maps them to.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from lxml import etree
 
@@ -33,6 +34,12 @@ _ROOTS = {"martif": "tbx", "tbx": "tbx3"}
 _ENTRIES = {"termEntry", "conceptEntry"}
 _LANGUAGE_SECTIONS = {"langSet", "langSec"}
 _TERM_GROUPS = {"tig", "ntig", "termSec"}
+# Elements that only group data categories: their children count as their parent's.
+_WRAPPERS = {"descripGrp", "adminGrp", "termGrp", "termNoteGrp"}
+# lxml's "{*}" matches a name in any namespace or none, and iter() with names skips the rest in C:
+# a large file has millions of elements, and a Python look at each one cost most of the reading.
+_ENTRY_TAGS = tuple(f"{{*}}{name}" for name in sorted(_ENTRIES))
+_CONTEXT_HOLDER_TAGS = tuple(f"{{*}}{name}" for name in ("descripGrp", *sorted(_TERM_GROUPS)))
 _KINDS = {value.lower(): kind for kind, value in TERM_TYPES.items()} | {
     "acronym": "abbreviation",
     "initialism": "abbreviation",
@@ -64,7 +71,7 @@ def read_tbx(text: str) -> ParsedGlossary:
     data = empty_glossary()
     parsed = ParsedGlossary(data, [], _ROOTS[name])
     skipped_languages: dict[str, int] = {}
-    entries = [node for node in root.iter() if _local(node) in _ENTRIES]
+    entries = list(root.iter(*_ENTRY_TAGS))
     for entry in entries:
         concept = _read_entry(entry, skipped_languages)
         if not concept["terms"]:
@@ -99,10 +106,14 @@ def parse_xml(text: str) -> etree._Element:
 
 
 def _local(node: etree._Element) -> str:
-    return etree.QName(node).localname if isinstance(node.tag, str) else ""
+    """The element's name without its namespace ("" for a comment or entity); a string split, not a QName."""
+    tag = node.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def _text(node: etree._Element) -> str:
+    if not len(node):  # most elements hold just text: no iterator needed
+        return (node.text or "").strip()
     return "".join(node.itertext()).strip()
 
 
@@ -118,20 +129,22 @@ def _language(tag: str | None) -> str | None:
     return None
 
 
-def _own_children(node: etree._Element):
-    """Children, looking through the ``*Grp`` wrappers that only group data categories."""
+def _own_children(node: etree._Element) -> Iterator[tuple[str, etree._Element]]:
+    """``(name, child)`` of each child element, looking through the ``*Grp`` wrappers that only group
+    data categories."""
     for child in node:
-        if _local(child) in ("descripGrp", "adminGrp", "termGrp", "termNoteGrp"):
+        name = _local(child)
+        if name in _WRAPPERS:
             yield from _own_children(child)
-        elif isinstance(child.tag, str):
-            yield child
+        elif name:
+            yield name, child
 
 
 def _read_entry(entry: etree._Element, skipped_languages: dict[str, int]) -> Concept:
     concept = make_concept(id=_concept_id(entry.get("id")))
     sections = []
-    for child in _own_children(entry):
-        name, kind = _local(child), child.get("type")
+    for name, child in _own_children(entry):
+        kind = child.get("type")
         if name == "descrip" and kind == "subjectField" and concept["domain"] is None:
             concept["domain"] = blank_to_none(_text(child))
         elif name == "descrip" and kind == "definition" and concept["definition"] is None:
@@ -186,8 +199,8 @@ def _read_section(
             concept["evidence"].append(
                 {"source": source, "term": text, "sentence": sentence, "start": None, "end": None}
             )
-    for child in _own_children(section):
-        if _local(child) == "descrip" and child.get("type") == "definition" and not concept["definition"]:
+    for name, child in _own_children(section):
+        if name == "descrip" and child.get("type") == "definition" and not concept["definition"]:
             concept["definition"] = blank_to_none(_text(child))
 
 
@@ -195,8 +208,8 @@ def _read_term_group(group: etree._Element):
     """Return ``(text, kind, status, cross_reference, contexts)`` of one tig/ntig/termSec."""
     text = kind = status = link = None
     contexts: list[tuple[str, str | None]] = []
-    for child in _own_children(group):
-        name, category = _local(child), child.get("type")
+    for name, child in _own_children(group):
+        category = child.get("type")
         if name == "term" and text is None:
             text = _text(child)
         elif name == "termNote" and category == "termType":
@@ -205,9 +218,7 @@ def _read_term_group(group: etree._Element):
             status = _STATUSES.get(_text(child).lower())
         elif name == "ref" and category == "crossReference":
             link = child.get("target")
-    for wrapper in group.iter():
-        if _local(wrapper) not in ("descripGrp", *_TERM_GROUPS):
-            continue
+    for wrapper in group.iter(*_CONTEXT_HOLDER_TAGS):
         for context in wrapper:
             if _local(context) == "descrip" and context.get("type") == "context" and _text(context):
                 source = next(
