@@ -36,6 +36,13 @@ def documented_query_parameters() -> dict[tuple[str, str], frozenset[str]]:
     return known
 
 
+@cache
+def _path_template(rule: str) -> str:
+    """``/api/v1/concepts/<int:concept_id>`` → ``/concepts/{concept_id}``, as the OpenAPI document writes
+    it (once per rule: every request of the API asks)."""
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.removeprefix(bp.url_prefix or ""))
+
+
 def _resolve(document: dict[str, Any], parameter: dict[str, Any]) -> dict[str, Any]:
     reference = parameter.get("$ref", "")
     if not reference:
@@ -52,8 +59,7 @@ def refuse_unknown_query_parameters() -> None:
     rule = request.url_rule
     if rule is None or not request.args:
         return
-    path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule.removeprefix(bp.url_prefix or ""))
-    known = documented_query_parameters().get((request.method.lower(), path))
+    known = documented_query_parameters().get((request.method.lower(), _path_template(rule.rule)))
     if known is None:
         return  # HEAD, OPTIONS and the document itself
     unknown = sorted(set(request.args) - known)
