@@ -252,6 +252,24 @@ def test_cached_answers_follow_every_write(client, glossary, db):
     assert client.get("/api/v1/search?q=HPA").get_json()["results"][0]["concept"]["domain"] == "stress"
 
 
+def test_an_answer_in_memory_opens_no_session(app, db, monkeypatch):
+    from glossary.search import result_cache
+
+    monkeypatch.setattr(result_cache, "STAMP_TTL", 3600)  # the stamp read once, then trusted
+    opened = []
+
+    def session():
+        opened.append(1)
+        return db.session
+
+    computed = []
+    for _ in range(3):
+        assert (
+            result_cache.remember(db.engine, session, ("test", 1), lambda: computed.append(1) or "answer") == "answer"
+        )
+    assert computed == [1] and opened == [1]  # computed once; only the first call read the stamp
+
+
 def test_lookup_names_at_most_ten_concepts_a_term(client, db):
     from glossary.services.concepts import create_concept
 

@@ -42,7 +42,8 @@ def search():
     limit = int_arg("limit", 20, minimum=1, maximum=MAX_LIMIT, clamp=True)
     offset = int_arg("offset", 0, minimum=0, maximum=MAX_OFFSET)
     body = remember(
-        db.session,
+        db.engine,
+        lambda: db.session,
         ("api.search", query, lang, limit, offset),
         lambda: json_body_of(search_page(search_concepts(db.session, query, lang=lang, limit=limit, offset=offset))),
     )

@@ -23,7 +23,7 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from .stamp import StampedCache, glossary_stamp
@@ -52,23 +52,24 @@ def _count_commit(_session: Session) -> None:
     _COMMITS[0] += 1
 
 
-def _current(session: Session, engine: Engine) -> _Entries:
+def _current(session: Callable[[], Session], engine: Engine) -> _Entries:
     """The entries for this engine, after reading the stamp if it may have moved."""
     entries = _CACHES.peek(engine)
     if entries is not None and entries.checked[1] == _COMMITS[0] and time.monotonic() - entries.checked[0] < STAMP_TTL:
         return entries
     commits = _COMMITS[0]
-    stamp = glossary_stamp(session)
+    stamp = glossary_stamp(session())
     with _CACHES.lock:
         entries = _CACHES.get(engine, stamp, lambda _previous: _Entries(commits))
         entries.checked = (time.monotonic(), commits)
         return entries
 
 
-def remember(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
-    """``compute()``'s value for ``key`` as of the glossary's current state (computed at most once)."""
-    bind = session.get_bind()
-    engine = bind.engine if isinstance(bind, Connection) else bind
+def remember(engine: Engine, session: Callable[[], Session], key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``'s value for ``key`` as of the glossary's current state (computed at most once).
+
+    ``session`` is called only when the stamp must be read again: an answer found in memory opens
+    no session at all."""
     entries = _current(session, engine)
     with _CACHES.lock:
         if key in entries.items:
