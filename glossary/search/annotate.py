@@ -41,10 +41,9 @@ import shutil
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from flask import current_app, has_app_context
@@ -91,8 +90,9 @@ def fold_for_matching(text: str) -> str:
     return folded.translate(_FOLD_TABLE)
 
 
-@dataclass(frozen=True)
-class Annotation:
+class Annotation(NamedTuple):
+    """A glossary term found in a text: code-point offsets (end exclusive), the text there, the term."""
+
     start: int
     end: int
     text: str
@@ -104,12 +104,13 @@ class Annotation:
 _CLASSES = ("folded", "exact")
 
 
-def _spellings(rows: Any) -> tuple[dict[str, list[str]], dict[str, list[int]]]:
+def _spellings(rows: Any, read: set[int]) -> tuple[dict[str, list[str]], dict[str, list[int]]]:
     """The spellings to look for, per class, and the term id of each, from term rows
-    ``(id, lang, kind, text, zh_hans, zh_hant)``."""
+    ``(id, lang, kind, text, zh_hans, zh_hant)``; the id of every row goes into ``read``."""
     spellings: dict[str, list[str]] = {name: [] for name in _CLASSES}
     ids: dict[str, list[int]] = {name: [] for name in _CLASSES}
     for term_id, lang, kind, written, zh_hans, zh_hant in rows:
+        read.add(term_id)
         written = fold_common(written)[:_MAX_PATTERN]
         if kind == "abbreviation" and _SHORT_CAPS.match(written):
             spellings["exact"].append(written.translate(_DASH_TABLE))
@@ -135,27 +136,31 @@ class _Spellings:
     """The two tables (folded, exact) over the glossary as it was at ``(up_to_id, revision)``, or, for
     the small one, over the terms added or revised since."""
 
-    def __init__(self, tables: dict[str, TermTable], up_to_id: int, revision: int) -> None:
+    def __init__(
+        self, tables: dict[str, TermTable], up_to_id: int, revision: int, terms: frozenset[int] = frozenset()
+    ) -> None:
         self.tables, self.up_to_id, self.revision = tables, up_to_id, revision
+        self.terms = terms  # for a small table: every term it was read from (they supersede the main's)
 
     @classmethod
-    def read(cls, connection: Any, stmt: Any, up_to_id: int, revision: int) -> _Spellings:
+    def read(cls, connection: Any, stmt: Any, up_to_id: int, revision: int, *, keep_ids: bool) -> _Spellings:
         # Per statement: Connection.execution_options() would change the session's connection for good.
         rows = connection.execute(stmt, execution_options={"yield_per": 50_000})
-        spellings, ids = _spellings(rows)
+        read: set[int] = set()
+        spellings, ids = _spellings(rows, read)
         tables = {name: TermTable.build(spellings[name], ids[name]) for name in _CLASSES}
-        return cls(tables, up_to_id, revision)
+        return cls(tables, up_to_id, revision, frozenset(read) if keep_ids else frozenset())
 
     @classmethod
     def whole(cls, connection: Any, stamp: tuple[int, int]) -> _Spellings:
-        return cls.read(connection, _ROWS.where(_T.id <= stamp[0]), *stamp)
+        return cls.read(connection, _ROWS.where(_T.id <= stamp[0]), *stamp, keep_ids=False)
 
     @classmethod
     def since(cls, connection: Any, main: _Spellings, stamp: tuple[int, int]) -> _Spellings:
         """Terms added after ``main`` was built, and every term of a concept revised since."""
         revised = select(_R.concept_id).where(_R.id > main.revision, _R.concept_id.is_not(None))
         stmt = _ROWS.where(or_(_T.id > main.up_to_id, _T.concept_id.in_(revised.scalar_subquery())))
-        return cls.read(connection, stmt, *stamp)
+        return cls.read(connection, stmt, *stamp, keep_ids=True)
 
     def save(self, folder: Path) -> None:
         save_tables(folder, self.tables, {"up_to_id": self.up_to_id, "revision": self.revision})
@@ -207,6 +212,10 @@ class _Recognizer:
                 starts, ends = matches.starts, matches.starts + matches.lengths
                 # Latin matches stand on word boundaries: not cut out of a longer word at either end.
                 keep = ~(inside_word[starts] | inside_word[ends])
+                if spellings is self.main and self.delta is not None and self.delta.terms:
+                    # A term revised since the main tables: only its spellings as they are now count.
+                    superseded = np.fromiter(self.delta.terms, dtype=np.int64, count=len(self.delta.terms))
+                    keep &= ~np.isin(matches.term_ids, superseded)
                 spans += zip(starts[keep].tolist(), ends[keep].tolist(), matches.term_ids[keep].tolist(), strict=True)
             found[name] = spans
         return found
@@ -349,88 +358,82 @@ def _inside_latin_word(text: str) -> np.ndarray:
     return inside
 
 
-_NAME = Term.__table__.alias("name")
-
-
-def _preferred_name(lang: str) -> Any:
-    """The concept's preferred full name in ``lang``: the first in the rulebook's order."""
-    n = _NAME.c
-    return (
-        select(n.text)
-        .where(n.concept_id == _T.concept_id, n.lang == lang, n.kind != "abbreviation")
-        .order_by(*term_order_by(n))
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
 _IDS = bindparam("ids", type_=ARRAY(Integer))
 _CHUNK = 2000
 
 
 @lru_cache(maxsize=4)
-def _matched_statement(dialect: str) -> Any:
-    """Each term the tables found as stored now (to check the match against), with its concept's
-    preferred names. PostgreSQL takes the ids as one array parameter; SQLite as bound values, in
-    order (neighbouring ids share pages), which measured several times faster here than its
-    ``json_each`` (which ``documents.load_concept_rows`` takes for its thousands of ids)."""
-    return select(
-        _T.id,
-        _T.concept_id,
-        _T.lang,
-        _T.text,
-        _T.zh_hans,
-        _T.zh_hant,
-        _preferred_name("zh").label("zh"),
-        _preferred_name("en").label("en"),
-    ).where(_T.id.in_(bindparam("ids", expanding=True)) if dialect == "sqlite" else _T.id == any_(_IDS))
+def _family_statement(dialect: str) -> Any:
+    """Every term of the concepts that own some terms, each concept's in the rulebook's order (so that
+    its first full name per language is its preferred one)."""
+    owners = select(_T.concept_id).where(_among(_T.id, dialect)).scalar_subquery()
+    return (
+        select(_T.id, _T.concept_id, _T.lang, _T.kind, _T.text)
+        .where(_T.concept_id.in_(owners))
+        .order_by(_T.concept_id, *term_order_by(_T))
+    )
 
 
-def _matched_rows(session: Session, term_ids: set[int]) -> dict[int, Any]:
+def _among(column: Any, dialect: str) -> Any:
+    """PostgreSQL takes the ids as one array parameter; SQLite as bound values, in order (neighbouring
+    ids share pages), which measured several times faster here than its ``json_each``."""
+    return column.in_(bindparam("ids", expanding=True)) if dialect == "sqlite" else column == any_(_IDS)
+
+
+def _families(session: Session, term_ids: set[int]) -> list[Any]:
+    """The rows of ``_family_statement`` for ``term_ids``: on SQLite a chunk of bound values at a time."""
     dialect = session.get_bind().dialect.name
-    statement, ordered = _matched_statement(dialect), sorted(term_ids)
-    chunk = _CHUNK if dialect == "sqlite" else len(ordered)
-    rows: dict[int, Any] = {}
+    ordered = sorted(term_ids)
+    chunk = _CHUNK if dialect == "sqlite" else max(1, len(ordered))
+    rows: list[Any] = []
     for i in range(0, len(ordered), chunk):
-        rows.update((row.id, row) for row in session.connection().execute(statement, {"ids": ordered[i : i + chunk]}))
+        rows += session.connection().execute(_family_statement(dialect), {"ids": ordered[i : i + chunk]})
     return rows
 
 
-def _stored_spellings(row: Any) -> tuple[str, set[str]]:
-    """What a stored term matches as: written (dashes as one), and folded in each of its scripts."""
-    written = fold_common(row.text)
-    return written.translate(_DASH_TABLE), {fold_for_matching(f) for f in (written, row.zh_hans, row.zh_hant) if f}
-
-
-def _still_matches(spellings: tuple[str, set[str]], span: str) -> bool:
-    """The stored term spells what the tables found: not deleted, not edited since, no hash collision."""
-    return span.translate(_DASH_TABLE) == spellings[0] or fold_for_matching(span) in spellings[1]
-
-
-def _recognize(session: Session, text: str) -> tuple[list[Annotation], dict[int, Any]]:
-    """The annotations, and the row of each matched term (with its concept's preferred names)."""
-    found = _recognizer(session).candidates(text)
-    matched = {term_id for spans in found.values() for _, _, term_id in spans}
-    if not matched:
-        return [], {}
-    # Each match checked against the term as it is now, before the longest are chosen, so that a
-    # deleted or edited term does not hide a shorter one that still stands.
-    stored = _matched_rows(session, matched)
-    spelled = {term_id: _stored_spellings(row) for term_id, row in stored.items()}
+def _choose(found: dict[str, list[tuple[int, int, int]]], gone: set[int]) -> list[tuple[int, int, int]]:
+    """Within each table the leftmost-longest matches, then the longer wherever the two overlap."""
     candidates = []
     for spans in found.values():
-        valid = [(s, e, i) for s, e, i in spans if i in spelled and _still_matches(spelled[i], text[s:e])]
-        candidates += _leftmost_longest(valid)
-    taken = bytearray(len(text))
+        candidates += _leftmost_longest([span for span in spans if span[2] not in gone])
+    taken = bytearray(max((end for _, end, _ in candidates), default=0))
     chosen = []
     for start, end, term_id in sorted(candidates, key=lambda m: (m[0] - m[1], m[0])):
-        if any(taken[start:end]):
-            continue
-        taken[start:end] = b"\x01" * (end - start)
-        row = stored[term_id]
-        chosen.append(Annotation(start, end, text[start:end], row.lang, term_id, row.concept_id))
-    chosen.sort(key=lambda a: a.start)
-    return chosen, stored
+        if not any(taken[start:end]):
+            taken[start:end] = b"\x01" * (end - start)
+            chosen.append((start, end, term_id))
+    return chosen
+
+
+def _recognize(session: Session, text: str) -> tuple[list[Annotation], list[Any]]:
+    """The annotations, and every term of their concepts (each concept's in the rulebook's order).
+
+    The tables say which term each match is; the database then says what that term is now. A term
+    deleted since the main tables were built is not there: its matches are dropped and the choice
+    made again, so that it does not hide a shorter term that still stands. (Terms edited since come
+    from the small tables, which supersede the main ones; a 64-bit hash collision between a substring
+    and a spelling, about one in 10^7 texts of 10,000 characters at a million concepts, is not checked.)
+    """
+    found = _recognizer(session).candidates(text)
+    gone: set[int] = set()
+    families: list[Any] = []
+    rows: dict[int, Any] = {}
+    while True:
+        chosen = _choose(found, gone)
+        wanted = {term_id for _, _, term_id in chosen} - rows.keys() - gone
+        if wanted:
+            read = _families(session, wanted)
+            families += read
+            rows.update((row.id, row) for row in read)
+        missing = {term_id for _, _, term_id in chosen if term_id not in rows}
+        if not missing:
+            break
+        gone |= missing
+    annotations = [
+        Annotation(start, end, text[start:end], rows[term_id].lang, term_id, rows[term_id].concept_id)
+        for start, end, term_id in sorted(chosen)
+    ]
+    return annotations, families
 
 
 def find_terms(session: Session, text: str) -> list[Annotation]:
@@ -440,22 +443,28 @@ def find_terms(session: Session, text: str) -> list[Annotation]:
 
 def annotate_text(session: Session, text: str) -> list[dict[str, Any]]:
     """Plain dicts for the API: offsets, the matched text, the glossary term, the concept, the translation."""
-    found, terms = _recognize(session, text)
+    found, families = _recognize(session, text)
+    names: dict[tuple[int, str], str] = {}
+    terms: dict[int, str] = {}
+    for term_id, concept_id, lang, kind, written in families:
+        terms[term_id] = written
+        if kind != "abbreviation":  # each concept's terms come in the rulebook's order: the first is preferred
+            names.setdefault((concept_id, lang), written)
     results = []
-    for a in found:
-        zh, en = terms[a.term_id].zh, terms[a.term_id].en
+    for start, end, matched, lang, term_id, concept_id in found:
+        zh, en = names.get((concept_id, "zh")), names.get((concept_id, "en"))
         results.append(
             {
-                "start": a.start,
-                "end": a.end,
-                "text": a.text,
-                "lang": a.lang,
-                "term": terms[a.term_id].text,
-                "concept_id": a.concept_id,
+                "start": start,
+                "end": end,
+                "text": matched,
+                "lang": lang,
+                "term": terms[term_id],
+                "concept_id": concept_id,
                 "zh": zh,
                 "en": en,
-                "translation": zh if a.lang == "en" else en,
-                "url": concept_url(a.concept_id),
+                "translation": zh if lang == "en" else en,
+                "url": concept_url(concept_id),
             }
         )
     return results
