@@ -291,6 +291,8 @@ def _apply(run: _Run, plan: ImportPlan, watermark: int) -> None:
             log.info("import job %s: swap attempt %s failed (%s); trying again", job.id, attempt, exc)
     discard_staged(session, job.id)
     if plan.report.counts.get("new", 0) + plan.report.counts.get("merged", 0) >= LARGE_IMPORT:
+        if run.progress is not None:
+            run.progress(job)  # done: whoever follows the job sees it so before the settling below
         _settle(run)
 
 
