@@ -12,20 +12,20 @@ Two spelling tables (``term_table.TermTable``) are built from the glossary:
 Folding never changes the text's length (one character in, one out), so the
 tables' positions are offsets into the text as sent, counted in Unicode code
 points (Python string indices, not UTF-16 units or bytes). Latin matches must
-stand on word boundaries; every match is checked against the term as stored
-now (a deleted or edited term, or a hash collision, is not reported); within a
-table the leftmost-longest matches are kept (at each position the longest term
-wins), and where the two tables overlap, the longer match wins.
+stand on word boundaries; within a table the leftmost-longest matches are kept
+(at each position the longest term wins), and where the two tables overlap,
+the longer match wins. A deleted term is not reported, and an edited one only
+as it is spelled now (see ``_recognize``).
 
 The tables are built once per glossary state and saved under
 ``instance/recognizer/<database>/<newest term id>-<newest revision id>/`` as
 plain arrays. A worker memory-maps the newest save instead of building it
 (milliseconds, and the pages are shared between workers), and covers the terms
 added, and the concepts revised, since with small tables read from the
-database. Past ``DELTA_LIMIT`` of those, new tables are built and saved in a
-background thread while the old ones keep answering: only the very first use
-on a new database builds in the request (``flask recognizer`` and
-``build_recognizer`` build ahead, after a bulk load).
+database. Past ``DELTA_LIMIT`` of those, new tables are built and saved by a
+child process while the old ones keep answering: only the very first use on a
+new database builds in the request (``flask optimize``, a large import and
+``build_recognizer`` build ahead).
 
 The tables replace pyahocorasick automata: at a million concepts those took a
 minute to build or 26 s to load, and 2.5 GB in every worker.
@@ -140,7 +140,8 @@ class _Spellings:
         self, tables: dict[str, TermTable], up_to_id: int, revision: int, terms: frozenset[int] = frozenset()
     ) -> None:
         self.tables, self.up_to_id, self.revision = tables, up_to_id, revision
-        self.terms = terms  # for a small table: every term it was read from (they supersede the main's)
+        # For a small table: every term it was read from (they supersede the main's), sorted for np.isin.
+        self.terms = np.fromiter(sorted(terms), dtype=np.int64, count=len(terms))
 
     @classmethod
     def read(cls, connection: Any, stmt: Any, up_to_id: int, revision: int, *, keep_ids: bool) -> _Spellings:
@@ -212,10 +213,9 @@ class _Recognizer:
                 starts, ends = matches.starts, matches.starts + matches.lengths
                 # Latin matches stand on word boundaries: not cut out of a longer word at either end.
                 keep = ~(inside_word[starts] | inside_word[ends])
-                if spellings is self.main and self.delta is not None and self.delta.terms:
+                if spellings is self.main and self.delta is not None and len(self.delta.terms):
                     # A term revised since the main tables: only its spellings as they are now count.
-                    superseded = np.fromiter(self.delta.terms, dtype=np.int64, count=len(self.delta.terms))
-                    keep &= ~np.isin(matches.term_ids, superseded)
+                    keep &= ~np.isin(matches.term_ids, self.delta.terms)
                 spans += zip(starts[keep].tolist(), ends[keep].tolist(), matches.term_ids[keep].tolist(), strict=True)
             found[name] = spans
         return found
