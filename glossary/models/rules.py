@@ -18,18 +18,17 @@ doors can all read it:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import String, any_, bindparam, case, func, literal_column, select, union_all
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import case, func, select, union_all
 from sqlalchemy.orm import Session
 
 from ..text import abbr_key, english_key, zh_key
 from . import LANGS, Term
+from .arrays import among, array_value
 
 __all__ = [
     "ADD_MISSING",
@@ -182,15 +181,11 @@ def _sharing_statement(dialect: str) -> Any:
     one JSON array (SQLite's ``json_each``) or one array (PostgreSQL's ``= ANY``), whatever their number.
     """
     t = Term.__table__.c
-
-    def among(name: str) -> Any:
-        if dialect == "sqlite":
-            return t.key.in_(select(literal_column("value")).select_from(func.json_each(bindparam(name))))
-        return t.key == any_(bindparam(name, type_=ARRAY(String)))
-
     return union_all(
         *(
-            select(t.id, t.concept_id, t.lang, t.kind, t.text, t.key, t["count"]).where(t.lang == lang, among(lang))
+            select(t.id, t.concept_id, t.lang, t.kind, t.text, t.key, t["count"]).where(
+                t.lang == lang, among(t.key, lang, dialect)
+            )
             for lang in LANGS
         )
     )
@@ -212,9 +207,7 @@ def concepts_sharing(session: Session, keys: Iterable[TermKey]) -> dict[int, lis
             if lang in by_lang:
                 by_lang[lang].add(key)
     dialect = session.get_bind().dialect.name
-    values: dict[str, Any] = {lang: sorted(found) for lang, found in by_lang.items()}
-    if dialect == "sqlite":
-        values = {lang: json.dumps(found, ensure_ascii=False) for lang, found in values.items()}
+    values = {lang: array_value(dialect, sorted(found)) for lang, found in by_lang.items()}
     shared: dict[int, list[SharedTerm]] = {}
     # Through the session, not its connection: what the session has pending is flushed first.
     for term_id, concept_id, lang, kind, text, key, count in session.execute(_sharing_statement(dialect), values):

@@ -31,7 +31,9 @@ reading at most ``FORM_LIMIT`` rows, so a one-letter query stays fast and
 ``total`` is bounded), a window function keeping each concept's best match,
 and around them the page: its concepts' fields and all their terms, with the
 total, so a search page is that one statement (plus, on the first page, one for
-the terms inside the query, ``in_query.py``) and no ORM object is loaded.
+the terms inside the query, ``in_query.py``) and no ORM object is loaded. Both run
+on the driver's cursor, compiled once (``prepared.py``): SQLAlchemy's execution
+path cost as much as the statement.
 Ranking, best first, is one integer computed in SQL: match kind (exact,
 prefix, word prefix, substring), how direct the form is (the abbreviation as
 written before its folded key; a Chinese or English key before pinyin, pinyin
@@ -67,11 +69,14 @@ from sqlalchemy import (
     text,
     union_all,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from ..models import Concept, Term
+from ..models.arrays import among, array_value
 from ..models.search_index import compact_sql
-from .documents import ConceptRow, TermRow, load_concept_rows
+from .documents import TERM_COLUMNS, ConceptRow, TermRow, load_concept_rows
+from .prepared import Prepared, prepare, run
 from .query import QueryKeys, parse_query
 
 __all__ = ["FORM_LIMIT", "MATCH_KINDS", "Hit", "SearchPage", "fuzzy_candidates", "search_concepts"]
@@ -238,11 +243,9 @@ def _statements(dialect: str, words: bool) -> dict[str, Any]:
     abbreviation = (_T.lang == "en", _T.kind == "abbreviation")
     latin_forms = [
         _ranged("en", _T.key, "en", dialect, *en_full),
-        _form("en", literal(0), *en_full, _T.key.in_(bindparam("en_variants", expanding=True)), order=_T.id),
+        _form("en", literal(0), *en_full, among(_T.key, "en_variants", dialect), order=_T.id),
         _form("abbr", literal(0), _T.kind == "abbreviation", _T.text == bindparam("abbr_text"), order=_T.id),
-        _form(
-            "abbr_folded", literal(0), *abbreviation, _T.key.in_(bindparam("abbr_keys", expanding=True)), order=_T.id
-        ),
+        _form("abbr_folded", literal(0), *abbreviation, among(_T.key, "abbr_keys", dialect), order=_T.id),
         # By kind and key (ix_term_kind_key): not a walk through every English name with that prefix.
         _ranged("abbr_folded", _T.key, "ap", dialect, _T.kind == "abbreviation"),
         _ranged("pinyin", _T.pinyin_key, "py", dialect),
@@ -264,7 +267,6 @@ def _statements(dialect: str, words: bool) -> dict[str, Any]:
 
 
 _C = Concept.__table__.c
-_PAGE_TERMS = (_T.id, _T.lang, _T.text, _T.kind, _T.status, _T.zh_hant, _T.pinyin, _T.count)
 
 
 def _paged(best: Any) -> Any:
@@ -280,7 +282,6 @@ def _paged(best: Any) -> Any:
     )
     return (
         select(
-            page.c.concept_id,
             page.c.term_id.label("matched_id"),
             page.c.form,
             page.c.rank,
@@ -288,12 +289,20 @@ def _paged(best: Any) -> Any:
             _C.domain,
             _C.definition,
             _C.version,
-            *_PAGE_TERMS,
+            *TERM_COLUMNS,  # a row: the match (4 columns), the concept's fields (3), then a TermRow
         )
         .join(Term.__table__, _T.concept_id == page.c.concept_id)
         .join(Concept.__table__, _C.id == page.c.concept_id)
         .order_by(page.c.rank, page.c.concept_id, _T.id)
     ), best
+
+
+@lru_cache(maxsize=8)
+def _prepared(dialect: Dialect, words: bool) -> dict[str, tuple[Prepared, Any]]:
+    """The page statements compiled for the driver, beside the Core statement of the ranked matches
+    (for the total of a page past the end)."""
+    built = _statements(dialect.name, words)
+    return {name: (prepare(paged, dialect), best) for name, (paged, best) in built.items()}
 
 
 def _chinese_values(keys: QueryKeys) -> dict[str, Any]:
@@ -320,12 +329,12 @@ def _words_match(words: tuple[str, ...]) -> str:
     return " AND ".join(parts)
 
 
-def _latin_values(keys: QueryKeys) -> dict[str, Any]:
+def _latin_values(keys: QueryKeys, dialect: str) -> dict[str, Any]:
     abbr_prefix = keys.abbr if len(keys.abbr) >= 2 else _NOTHING
     values: dict[str, Any] = {
         "abbr_text": keys.abbr_text or _NOTHING,
-        "abbr_keys": list(keys.abbr_variants) or [_NOTHING],
-        "en_variants": list(keys.en_variants) or [_NOTHING],
+        "abbr_keys": array_value(dialect, keys.abbr_variants),
+        "en_variants": array_value(dialect, keys.en_variants),
         "ini": keys.initials or _NOTHING,
         **_prefix_values("en", keys.en or _NOTHING),
         **_prefix_values("py", keys.pinyin or _NOTHING),
@@ -346,13 +355,14 @@ def _kind_of(rank: int) -> str:
 def _page_of_matches(session: Session, keys: QueryKeys, limit: int, offset: int) -> tuple[list[Hit], int]:
     """One page of hits and the total, in one statement (a second only for a page past the end)."""
     connection = session.connection()
+    dialect = connection.dialect
     if keys.zh:
-        paged, best = _statements(connection.dialect.name, False)["chinese"]
+        paged, best = _prepared(dialect, False)["chinese"]
         values = _chinese_values(keys)
     else:
-        paged, best = _statements(connection.dialect.name, bool(keys.words))["latin"]
-        values = _latin_values(keys)
-    rows = connection.execute(paged, {**values, "page_limit": limit, "page_offset": offset}).all()
+        paged, best = _prepared(dialect, bool(keys.words))["latin"]
+        values = _latin_values(keys, dialect.name)
+    rows = run(session, paged, {**values, "page_limit": limit, "page_offset": offset})
     if not rows:
         total = (
             connection.execute(select(func.count()).select_from(best.subquery()), values).scalar_one() if offset else 0
@@ -361,20 +371,21 @@ def _page_of_matches(session: Session, keys: QueryKeys, limit: int, offset: int)
     concepts: dict[int, ConceptRow] = {}
     matches: dict[int, tuple[int, str, int]] = {}
     for row in rows:
-        concept = concepts.get(row.concept_id)
+        term = TermRow(*row[7:])
+        concept = concepts.get(term.concept_id)
         if concept is None:
-            concept = concepts[row.concept_id] = ConceptRow(row.concept_id, row.domain, row.definition, row.version, [])
-            matches[row.concept_id] = (row.matched_id, row.form, row.rank)
-        concept.terms.append(TermRow.of(row))
+            concept = concepts[term.concept_id] = ConceptRow(term.concept_id, row[4], row[5], row[6], [])
+            matches[term.concept_id] = (row[0], row[1], row[2])
+        concept.terms.append(term)
     hits = []
     for concept_id, concept in concepts.items():
         term_id, form, rank = matches[concept_id]
         kind = _kind_of(rank)
-        term = next((t for t in concept.terms if t.id == term_id), None)
+        matched = next((t for t in concept.terms if t.id == term_id), None)
         hits.append(
-            Hit(concept=concept, match_kind=kind, matched_term=term, field=_FORMS[form][1], score=_SCORES[kind])
+            Hit(concept=concept, match_kind=kind, matched_term=matched, field=_FORMS[form][1], score=_SCORES[kind])
         )
-    return hits, rows[0].total
+    return hits, rows[0][3]
 
 
 def _pieces(key: str) -> list[str]:

@@ -8,19 +8,22 @@ shape of a concept lives with the API (``glossary.api.representations``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ARRAY, Integer, any_, bindparam, func, literal_column, select
+from sqlalchemy import Integer, select
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, joinedload
 
 from ..models import Concept, Term
+from ..models.arrays import among, array_value
 from ..models.rules import ordered_terms
+from .prepared import Prepared, prepare, run
 
 __all__ = [
+    "TERM_COLUMNS",
     "ConceptReading",
     "ConceptRow",
     "TermRow",
@@ -32,7 +35,7 @@ __all__ = [
 ]
 
 # Enough to turn ids into documents without loading ORM objects.
-_TERM_COLUMNS = (
+TERM_COLUMNS = (
     Term.id,
     Term.concept_id,
     Term.lang,
@@ -47,7 +50,7 @@ _TERM_COLUMNS = (
 
 @dataclass(frozen=True)
 class TermRow:
-    """A term as a read needs it: the columns of ``_TERM_COLUMNS``, no ORM object."""
+    """A term as a read needs it: the columns of ``TERM_COLUMNS``, no ORM object."""
 
     id: int
     concept_id: int
@@ -58,21 +61,6 @@ class TermRow:
     zh_hant: str | None
     pinyin: str | None
     count: int | None
-
-    @classmethod
-    def of(cls, row: Any) -> TermRow:
-        """From a result row holding the ``_TERM_COLUMNS``."""
-        return cls(
-            row.id,
-            row.concept_id,
-            row.lang,
-            row.text,
-            row.kind,
-            row.status,
-            row.zh_hant,
-            row.pinyin,
-            row._mapping["count"],  # not Row.count: the stubs see the tuple method there
-        )
 
 
 @dataclass
@@ -100,10 +88,9 @@ def load_concept_rows(session: Session, concept_ids: Iterable[int]) -> dict[int,
     ids = list(dict.fromkeys(concept_ids))
     if not ids:
         return {}
-    dialect = session.get_bind().dialect.name
-    value: Any = json.dumps(ids) if dialect == "sqlite" else ids
+    dialect = session.connection().dialect
     concepts: dict[int, ConceptRow] = {}
-    result = session.connection().execute(_concept_rows_statement(dialect), {"ids": value})
+    result = run(session, _concept_rows_prepared(dialect), {"ids": array_value(dialect.name, ids)})
     # Plain tuples, unpacked by position (the statement's column order): a batch reads thousands.
     for cid, domain, definition, version, *term in result:
         concept = concepts.get(cid)
@@ -115,19 +102,18 @@ def load_concept_rows(session: Session, concept_ids: Iterable[int]) -> dict[int,
 
 
 @lru_cache(maxsize=4)
+def _concept_rows_prepared(dialect: Dialect) -> Prepared:
+    return prepare(_concept_rows_statement(dialect.name), dialect)
+
+
 def _concept_rows_statement(dialect: str) -> Any:
     c = Concept.__table__.c
     t = Term.__table__.c
-    if dialect == "sqlite":
-        among = c.id.in_(select(literal_column("value")).select_from(func.json_each(bindparam("ids"))))
-    else:
-        among = c.id == any_(bindparam("ids", type_=ARRAY(Integer)))
     # The concept's four fields, then the term's in ``TermRow``'s field order: rows are unpacked by position.
-    columns = (t.id, t.concept_id, t.lang, t.text, t.kind, t.status, t.zh_hant, t.pinyin, t.count)
     return (
-        select(c.id.label("cid"), c.domain, c.definition, c.version, *columns)
+        select(c.id.label("cid"), c.domain, c.definition, c.version, *TERM_COLUMNS)
         .outerjoin(Term.__table__, t.concept_id == c.id)
-        .where(among)
+        .where(among(c.id, "ids", dialect, Integer))
         .order_by(t.id)
     )
 

@@ -11,19 +11,21 @@ The longest parts win; the whole query is left to the direct hits.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnClause, String, any_, bindparam, func, literal_column, select, true, union_all
+from sqlalchemy import ColumnClause, String, bindparam, func, literal_column, select, true, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from ..models import Term
+from ..models.arrays import among, array_value
 from ..models.search_index import compact_sql
 from ..text import abbr_key
 from .documents import concept_url, load_concept_rows, preferred_term
+from .prepared import Prepared, prepare, run
 from .query import QueryKeys, compact_zh
 
 __all__ = ["MAX_PARTS", "terms_in_query"]
@@ -40,19 +42,26 @@ _COLUMNS = (_T.id, _T.concept_id, _T.lang, _T.kind, _T.key, _T.text, _T["count"]
 _ORDER = (func.length(_T.key).desc(), _T["count"].desc(), _T.id)
 
 
+class _Found(NamedTuple):
+    """A term equal to a part of the query (``_COLUMNS``)."""
+
+    id: int
+    concept_id: int
+    lang: str
+    kind: str
+    key: str
+    text: str
+    seen: int | None  # the term's count (not ``count``: a tuple method)
+
+
 @lru_cache(maxsize=4)
+def _prepared(dialect: Dialect) -> Prepared:
+    return prepare(_statement(dialect.name), dialect)
+
+
 def _statement(dialect: str) -> Any:
     """Terms equal to any part, the parts passed as three arrays (one parameter each, any count)."""
-
-    def among(name: str) -> Any:
-        if dialect == "sqlite":
-            return select(literal_column("value")).select_from(func.json_each(bindparam(name))).scalar_subquery()
-        return any_(bindparam(name, type_=ARRAY(String)))
-
-    if dialect == "sqlite":
-        tests = (_COMPACT.in_(among("zh")), _T.key.in_(among("abbr")))
-    else:
-        tests = (_COMPACT == among("zh"), _T.key == among("abbr"))
+    tests = (among(_COMPACT, "zh", dialect), among(_T.key, "abbr", dialect))
     # Each half reads its longest, most seen matches first and stops at _ROWS: a common word names
     # many concepts, and only a few parts are shown.
     halves = (
@@ -124,14 +133,10 @@ def terms_in_query(session: Session, keys: QueryKeys, exclude: set[int]) -> list
     for lang, key in parts:
         if key:
             wanted[lang].append(key)
-    connection = session.connection()
-    dialect = connection.dialect.name
-    values: dict[str, Any] = wanted
-    if dialect == "sqlite":
-        values = {name: json.dumps(keys, ensure_ascii=False) for name, keys in wanted.items()}
-    rows = connection.execute(_statement(dialect), values)
+    dialect = session.connection().dialect
+    values = {name: array_value(dialect.name, keys) for name, keys in wanted.items()}
     found: list[tuple[int, int, str, Any]] = []
-    for row in rows:
+    for row in map(_Found._make, run(session, _prepared(dialect), values)):
         if row.concept_id in exclude:
             continue
         if row.lang == "zh":
@@ -141,7 +146,7 @@ def terms_in_query(session: Session, keys: QueryKeys, exclude: set[int]) -> list
         for start, end, span in parts.get(lookup, ()):
             found.append((start, end, span, row))
     # Longest parts first, then the term seen most; a part inside a chosen one is left out.
-    found.sort(key=lambda f: (f[0] - f[1], -(f[3].count or 0), f[3].id))
+    found.sort(key=lambda f: (f[0] - f[1], -(f[3].seen or 0), f[3].id))
     taken: list[tuple[int, int]] = []
     chosen, concepts = [], set()
     for start, end, span, row in found:
