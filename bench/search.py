@@ -475,6 +475,7 @@ def run(concepts: int, samples: int, database_url: str | None) -> None:
             )
             data.concepts, data.terms = [], []  # keep only the samples: millions of dicts slow every GC pass
             gc.collect()
+            gc.freeze()  # as app.py does once a served process has loaded: full collections skip what lives on
             # What `flask optimize` does after a bulk load (the first annotate of a new database would build).
             started = time.perf_counter()
             with db.engine.begin() as conn:

@@ -80,6 +80,8 @@ def load_config(instance_path: Path) -> dict:
         # Retry-After (glossary/database.py): SQLite's busy timeout, PostgreSQL's lock_timeout.
         "SQLITE_BUSY_TIMEOUT_MS": _int_env("GLOSSARY_SQLITE_BUSY_TIMEOUT_MS", 15000),
         "POSTGRES_LOCK_TIMEOUT_MS": _int_env("GLOSSARY_POSTGRES_LOCK_TIMEOUT_MS", 15000),
+        # SQLite reads this much of the database file through memory mapping (glossary/database.py).
+        "SQLITE_MMAP_MB": _int_env("GLOSSARY_SQLITE_MMAP_MB", 256),
         # Large imports run as jobs in threads of the worker process that received them: at most this many
         # at once per process (services/import_jobs.py).
         "IMPORT_WORKERS": import_workers,

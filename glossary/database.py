@@ -25,20 +25,28 @@ def configure_connections(engine: Engine, config: Mapping[str, Any]) -> None:
     """Set every new connection of ``engine`` up the way the service needs it."""
     if engine.dialect.name == "sqlite":
         busy_ms = int(config["SQLITE_BUSY_TIMEOUT_MS"])
-        event.listen(engine, "connect", lambda connection, _record: _sqlite_pragmas(connection, busy_ms))
+        mmap_bytes = max(0, int(config["SQLITE_MMAP_MB"])) * 2**20
+        event.listen(engine, "connect", lambda connection, _record: _sqlite_pragmas(connection, busy_ms, mmap_bytes))
     elif engine.dialect.name == "postgresql":
         lock_ms = int(config["POSTGRES_LOCK_TIMEOUT_MS"])
         event.listen(engine, "connect", lambda connection, _record: _postgres_settings(connection, lock_ms))
 
 
-def _sqlite_pragmas(connection: Any, busy_ms: int) -> None:
-    """WAL for concurrent readers, enforced foreign keys, and how long a writer waits for the lock."""
+def _sqlite_pragmas(connection: Any, busy_ms: int, mmap_bytes: int) -> None:
+    """WAL for concurrent readers, enforced foreign keys, how long a writer waits for the lock, and
+    reads through a memory map.
+
+    Without the map every page read is copied into the connection's own page cache (2 MB by default):
+    a lookup of 1,000 terms in a glossary of a million concepts evicted what the searches after it
+    needed, and they took four times longer. The mapped pages are the operating system's file cache,
+    shared by every connection and worker, and given back when memory runs short."""
     cursor = connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA mmap_size={mmap_bytes}")
     finally:
         cursor.close()
 

@@ -236,10 +236,11 @@ def test_the_mine_command_says_the_database_is_busy_and_stores_nothing(runner, d
     assert snapshot(db) == before
 
 
-def test_the_wait_for_a_lock_comes_from_the_configuration(make_app):
-    app = make_app(SQLITE_BUSY_TIMEOUT_MS=1234, POSTGRES_LOCK_TIMEOUT_MS=4321)
+def test_the_lock_wait_and_the_memory_map_come_from_the_configuration(make_app):
+    app = make_app(SQLITE_BUSY_TIMEOUT_MS=1234, POSTGRES_LOCK_TIMEOUT_MS=4321, SQLITE_MMAP_MB=3)
     with app.app_context(), _db.engine.connect() as connection:
         if connection.dialect.name == "sqlite":
             assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 1234
+            assert connection.execute(text("PRAGMA mmap_size")).scalar() == 3 * 2**20
         else:
             assert connection.execute(text("SHOW lock_timeout")).scalar() == "4321ms"
