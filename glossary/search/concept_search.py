@@ -362,7 +362,7 @@ def _page_of_matches(session: Session, keys: QueryKeys, limit: int, offset: int)
     else:
         paged, best = _prepared(dialect, bool(keys.words))["latin"]
         values = _latin_values(keys, dialect.name)
-    rows = run(session, paged, {**values, "page_limit": limit, "page_offset": offset})
+    rows = run(connection, paged, {**values, "page_limit": limit, "page_offset": offset})
     if not rows:
         total = (
             connection.execute(select(func.count()).select_from(best.subquery()), values).scalar_one() if offset else 0

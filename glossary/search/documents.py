@@ -88,9 +88,11 @@ def load_concept_rows(session: Session, concept_ids: Iterable[int]) -> dict[int,
     ids = list(dict.fromkeys(concept_ids))
     if not ids:
         return {}
-    dialect = session.connection().dialect
+    connection = session.connection()
     concepts: dict[int, ConceptRow] = {}
-    result = run(session, _concept_rows_prepared(dialect), {"ids": array_value(dialect.name, ids)})
+    result = run(
+        connection, _concept_rows_prepared(connection.dialect), {"ids": array_value(connection.dialect.name, ids)}
+    )
     # Plain tuples, unpacked by position (the statement's column order): a batch reads thousands.
     for cid, domain, definition, version, *term in result:
         concept = concepts.get(cid)

@@ -133,10 +133,10 @@ def terms_in_query(session: Session, keys: QueryKeys, exclude: set[int]) -> list
     for lang, key in parts:
         if key:
             wanted[lang].append(key)
-    dialect = session.connection().dialect
-    values = {name: array_value(dialect.name, keys) for name, keys in wanted.items()}
+    connection = session.connection()
+    values = {name: array_value(connection.dialect.name, keys) for name, keys in wanted.items()}
     found: list[tuple[int, int, str, Any]] = []
-    for row in map(_Found._make, run(session, _prepared(dialect), values)):
+    for row in map(_Found._make, run(connection, _prepared(connection.dialect), values)):
         if row.concept_id in exclude:
             continue
         if row.lang == "zh":

@@ -24,8 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ARRAY
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection, Dialect
 
 __all__ = ["Prepared", "prepare", "run"]
 
@@ -69,9 +68,9 @@ def _converts(type_: Any, dialect: Dialect) -> bool:
     return type_.dialect_impl(dialect).bind_processor(dialect) is not None
 
 
-def run(session: Session, prepared: Prepared, values: dict[str, Any]) -> Sequence[Any]:
-    """The rows of ``prepared`` with ``values``, through the session's connection (its transaction)."""
-    cursor = session.connection().connection.cursor()
+def run(connection: Connection, prepared: Prepared, values: dict[str, Any]) -> Sequence[Any]:
+    """The rows of ``prepared`` with ``values`` on ``connection`` (a session's: its transaction)."""
+    cursor = connection.connection.cursor()
     try:
         cursor.execute(prepared.sql, prepared.params(values))
         return cursor.fetchall()
