@@ -8,8 +8,10 @@ import re
 import openpyxl
 import pytest
 from lxml import etree
+from sqlalchemy import select
 
 from glossary.formats import COLUMNS, XCS_FILE, parse_glossary
+from glossary.models import Revision
 from glossary.services.concepts import create_concept
 from glossary.services.interchange import export_glossary_data
 
@@ -204,3 +206,30 @@ def test_the_import_reads_what_the_export_tags(client, glossary):
         parsed = parse_glossary(client.get(f"/api/v1/export?{query}").data)
         first = parsed.concepts[0]["terms"][0]
         assert (first["lang"], first["text"], first["zh_hant"]) == ("zh", "催产素", "催產素")
+
+
+@pytest.mark.parametrize("fmt", ["json", "tbx"])
+@pytest.mark.parametrize("existing", [False, True])
+def test_an_import_keeps_the_traditional_form_the_file_gives(client, runner, db, tmp_path, fmt, existing):
+    """A curated traditional form (台灣, where OpenCC writes 臺灣) survives export and import, into an
+    empty glossary and beside a concept the glossary has; a term the glossary already has keeps its own."""
+    for zh, en in (("台湾同胞", "compatriots"), ("台湾", "Taiwan")):
+        terms = [{"lang": "zh", "text": zh, "zh_hant": zh.replace("台湾", "台灣")}, {"lang": "en", "text": en}]
+        create_concept(db.session, {"terms": terms}, None)
+    db.session.commit()
+    exported = tmp_path / f"curated.{fmt}"
+    exported.write_bytes(client.get(f"/export?format={fmt}&status=").data)
+    db.session.remove()
+    db.drop_all()
+    db.create_all()
+    if existing:
+        create_concept(db.session, {"terms": [{"lang": "zh", "text": "台湾"}, {"lang": "en", "text": "Taiwan"}]}, None)
+        db.session.commit()
+    result = runner.invoke(args=["import", str(exported)])
+    assert result.exit_code == 0, result.output
+    hant = {t["text"]: t.get("zh_hant") for c in export_glossary_data(db.session)["concepts"] for t in c["terms"]}
+    assert hant["台湾同胞"] == "台灣同胞"
+    assert hant["台湾"] == ("臺灣" if existing else "台灣")
+    # The history of the new concept says what was written, curated form included.
+    written = [t for after in db.session.scalars(select(Revision.after)) for t in (after or {}).get("terms", [])]
+    assert any(t["text"] == "台湾同胞" and t.get("zh_hant") == "台灣同胞" for t in written)

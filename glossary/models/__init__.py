@@ -148,11 +148,17 @@ class Term(db.Model):
         if self.lang != "zh" or not self.zh_hant:
             return None
         changed = sa_inspect(self).attrs.text.history.deleted  # the text before an unflushed change
-        stored_with = changed[0] if changed else self.text
-        return self.zh_hant if self.zh_hant != to_traditional(to_simplified(stored_with or "")) else None
+        return curated_hant(self.lang, changed[0] if changed else self.text, self.zh_hant)
 
     def __repr__(self) -> str:
         return f"<Term {self.lang}:{self.text!r}>"
+
+
+def curated_hant(lang: str, text: str | None, zh_hant: str | None) -> str | None:
+    """``zh_hant`` when a curator chose it for ``text``: a stored form other than the text's conversion."""
+    if lang != "zh" or not zh_hant:
+        return None
+    return zh_hant if zh_hant != to_traditional(to_simplified(text or "")) else None
 
 
 def term_match_key(lang: str, kind: str, text: str) -> str:
@@ -390,6 +396,7 @@ __all__ = [
     "TermNote",
     "User",
     "WellKnownAbbreviation",
+    "curated_hant",
     "new_session_generation",
     "term_match_key",
     "term_search_keys",

@@ -55,8 +55,8 @@ def concept_snapshot(concept: Concept) -> dict[str, Any]:
 
 def _term_snapshot(term: Term) -> dict[str, Any]:
     data = {"lang": term.lang, "text": term.text, "kind": term.kind, "status": term.status, "count": term.count or 0}
-    # Only a curated form: a conversion is derived again from the text. (An import plan's terms have none.)
-    curated = term.zh_hant_curated if isinstance(term, Term) else None
+    # Only a curated form: a conversion is derived again from the text. (An import plan's terms say theirs.)
+    curated = term.zh_hant_curated
     if curated:
         data["zh_hant"] = curated
     return data

@@ -99,6 +99,8 @@ class PlannedTerm:
     key: str
     id: int | None = None  # stored terms only
     stored_count: int = 0
+    # A traditional form a curator chose (not the conversion of the text): the file's, or the stored term's.
+    zh_hant_curated: str | None = None
 
     @property
     def group(self) -> str:

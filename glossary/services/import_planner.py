@@ -30,7 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import ValidationFailed
-from ..models import CONCEPT_STATUSES, MAX_DB_INT, Concept, Evidence, Revision, Source, Term
+from ..models import CONCEPT_STATUSES, MAX_DB_INT, Concept, Evidence, Revision, Source, Term, curated_hant
 from ..models.rules import ADD_MISSING, FIELD_LIMITS, TermKey, concepts_sharing, merge_terms, term_key
 from .concepts import concept_snapshot, validate_terms
 from .import_plan import (
@@ -46,6 +46,10 @@ from .import_plan import (
     PlannedTerm,
     group_key,
 )
+
+# What the plan reads of a stored term: what it compares and counts, and its curated traditional form.
+_STORED_TERM = [Term.__table__.c[name] for name in "id concept_id lang text kind status count key zh_hant".split()]
+_STORED_TERM += (Term.zh_hant,)
 
 
 def _label(incoming: dict) -> str:
@@ -156,6 +160,7 @@ class Planner:
                     t["status"],
                     t["count"],
                     term_key(t["lang"], t["text"], t["kind"]),
+                    zh_hant_curated=t.get("zh_hant"),  # validate_terms keeps only a curated one
                 )
                 for t in validate_terms(raw.get("terms"))
             ]
@@ -196,11 +201,7 @@ class Planner:
                     stored_version=row.version,
                 )
                 self.concepts[row.id] = self.plan_.loaded[row.id] = concept
-            terms = self.session.execute(
-                select(Term.id, Term.concept_id, Term.lang, Term.text, Term.kind, Term.status, Term.count, Term.key)
-                .where(Term.concept_id.in_(chunk))
-                .order_by(Term.id)
-            )
+            terms = self.session.execute(select(*_STORED_TERM).where(Term.concept_id.in_(chunk)).order_by(Term.id))
             for stored_term in terms:
                 owner = self.concepts.get(stored_term.concept_id)
                 if owner is not None:
@@ -214,6 +215,7 @@ class Planner:
                             stored_term.key,
                             id=stored_term.id,
                             stored_count=stored_term._mapping["count"] or 0,
+                            zh_hant_curated=curated_hant(stored_term.lang, stored_term.text, stored_term.zh_hant),
                         )
                     )
 

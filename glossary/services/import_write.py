@@ -174,7 +174,8 @@ def _concept_row(concept: PlannedConcept) -> dict[str, Any]:
 
 def _term_row(concept_id: int, term: PlannedTerm) -> dict[str, Any]:
     return {"concept_id": concept_id, "lang": term.lang, "text": term.text, "kind": term.kind, "status": term.status,
-            "count": term.count, **term_search_keys(term.lang, term.kind, term.text)}  # fmt: skip
+            "count": term.count,
+            **term_search_keys(term.lang, term.kind, term.text, term.zh_hant_curated)}  # fmt: skip
 
 
 class _JSONText(TypeDecorator[Any]):
