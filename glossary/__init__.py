@@ -37,6 +37,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # UTF-8 as is: 催产素, not \u50ac\u4ea7\u7d20
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         instance.mkdir(parents=True, exist_ok=True)
+    else:
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     from .mining.lexicon import configure_cache
 
     configure_cache(instance / "cache")  # the parsed CC-CEDICT: parsed once per machine, loaded in a blink after

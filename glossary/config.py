@@ -61,7 +61,9 @@ def load_config(instance_path: Path) -> dict:
         raise RuntimeError(f"GLOSSARY_IMPORT_WORKERS must be 1 or more, got {import_workers}")
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Pooled connections are tested before use where a server can drop them (create_app: not
+        # SQLite's, a file that cannot go away under a connection; the test cost a statement a request).
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         "SECRET_KEY": secret,
         "MAX_CONTENT_LENGTH": upload_mb * 1024 * 1024,
         "GLOSSARY_ENV": os.environ.get("GLOSSARY_ENV", "production").strip() or "production",
