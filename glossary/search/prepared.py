@@ -2,15 +2,16 @@
 
 A search page is one statement that the database answers in a few tenths of a
 millisecond; SQLAlchemy's execution path around it (a parameter dict rebuilt
-for each of forty binds, an execution context, a result object, a ``Row`` per
-row) cost as much again. The hot read paths (search, the terms inside a
-query) therefore compile their Core statement once per database kind and run
-the SQL text on the DB-API cursor of the session's own connection, inside the
-session's transaction, with the parameters in the order the compiler wrote
-them. What comes back is the driver's tuples, read by position.
+for each of its hundred binds, an execution context, a result object, a ``Row``
+per row) cost as much again. The hot read paths (search, the terms inside a
+query, the concepts a batch loads) therefore compile their Core statement once
+per database kind and run the SQL text on the DB-API cursor of the session's
+own connection, inside the session's transaction, with the parameters in the
+order the compiler wrote them. What comes back is the driver's tuples, read by
+position.
 
-Only statements whose parameters need no conversion qualify: text and integers,
-and arrays given as ``arrays.array_value`` makes them. ``prepare`` refuses a
+Only statements whose parameters need no conversion qualify: text, integers,
+and arrays as ``arrays.array_value`` makes them. ``prepare`` refuses a
 statement with expanding parameters or with a type that converts its values,
 so a statement that would need SQLAlchemy's help fails at once, in the tests.
 These statements bypass the engine's ``before_cursor_execute`` events (SQL
