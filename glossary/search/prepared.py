@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import ARRAY
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
 
 __all__ = ["Prepared", "prepare", "run"]
 
@@ -71,9 +72,14 @@ def _converts(type_: Any, dialect: Dialect) -> bool:
 
 def run(connection: Connection, prepared: Prepared, values: dict[str, Any]) -> Sequence[Any]:
     """The rows of ``prepared`` with ``values`` on ``connection`` (a session's: its transaction)."""
+    params = prepared.params(values)
     cursor = connection.connection.cursor()
+    dbapi_error = connection.dialect.loaded_dbapi.Error
     try:
-        cursor.execute(prepared.sql, prepared.params(values))
+        cursor.execute(prepared.sql, params)
         return cursor.fetchall()
+    except dbapi_error as exc:
+        # Wrapped as SQLAlchemy wraps it, so the handlers that tell "busy" (503) from a fault see it.
+        raise DBAPIError.instance(prepared.sql, params, exc, dbapi_error, dialect=connection.dialect) from exc
     finally:
         cursor.close()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from sqlalchemy import Integer, PickleType, bindparam, literal, select
+from sqlalchemy.exc import DBAPIError, OperationalError
 
+from glossary.database import is_busy
 from glossary.models import Term
 from glossary.models.arrays import among, array_value
 from glossary.search.prepared import prepare, run
@@ -47,3 +51,27 @@ def test_statements_that_need_sqlalchemy_at_each_execution_are_refused(db):
     with pytest.raises(ValueError, match="converts"):
         prepare(select(T.id).where(T.text == bindparam("pickled", type_=PickleType())), dialect)
     prepare(select(T.id).where(among(T.id, "ids", dialect.name, Integer)), dialect)  # an array of plain items is fine
+
+
+def test_a_driver_error_reaches_the_handlers_as_sqlalchemy_raises_it(db):
+    connection = db.session.connection()
+    broken = prepare(select(T.id).where(T.key == bindparam("k")), connection.dialect)
+    broken = type(broken)(broken.sql.replace("term", "no_such_table"), broken.order, broken.fixed, broken.columns)
+    with pytest.raises(DBAPIError) as raised:
+        run(connection, broken, {"k": "x"})
+    assert isinstance(raised.value.orig, connection.dialect.loaded_dbapi.Error)
+    db.session.rollback()
+    # A driver's "busy" comes out as the OperationalError that the 503-with-Retry-After handler knows.
+    dbapi = connection.dialect.loaded_dbapi
+
+    class BusyCursor:
+        def execute(self, *_args):
+            raise dbapi.OperationalError("database is locked")
+
+        def close(self):
+            pass
+
+    busy = SimpleNamespace(dialect=connection.dialect, connection=SimpleNamespace(cursor=BusyCursor))
+    with pytest.raises(OperationalError) as raised_busy:
+        run(busy, broken, {"k": "x"})
+    assert is_busy(raised_busy.value)
