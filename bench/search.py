@@ -48,10 +48,10 @@ from sqlalchemy import insert, text
 from glossary import create_app
 from glossary.extensions import db
 from glossary.models import Concept, Term
-from glossary.models.search_index import create_search_structures, drop_search_structures, optimize_search_structures
+from glossary.models.search_index import create_search_structures, drop_search_structures
 from glossary.search import annotate_text, lookup_terms, search_concepts
-from glossary.search.annotate import build_recognizer
 from glossary.search.query import parse_query, toneless_pinyin
+from glossary.services.settle import settle_search_structures
 from glossary.text import pinyin_forms, to_simplified, to_traditional
 
 SYLLABLES = (
@@ -477,11 +477,8 @@ def run(concepts: int, samples: int, database_url: str | None) -> None:
             gc.collect()
             gc.freeze()  # as app.py does once a served process has loaded: full collections skip what lives on
             # What `flask optimize` does after a bulk load (the first annotate of a new database would build).
-            started = time.perf_counter()
-            with db.engine.begin() as conn:
-                optimize_search_structures(conn)
-            print(f"search indexes merged in {time.perf_counter() - started:.1f} s; ", end="")
-            print(f"term-recognition tables built and saved in {build_recognizer(db.session):.1f} s")
+            merged, built = settle_search_structures(db.engine, db.session)
+            print(f"search indexes merged in {merged:.1f} s; term-recognition tables built and saved in {built:.1f} s")
             db.engine.dispose()
             substring = make_query("zh substring", rng.choice(data.zh), "", "", rng)
             fuzzy = make_query("en fuzzy", data.zh[0], rng.choice(data.en), "", rng)

@@ -4,7 +4,6 @@ search structures merged and the term-recognition tables built ahead of the firs
 from __future__ import annotations
 
 import sqlite3
-import time
 from pathlib import Path
 
 import click
@@ -44,12 +43,8 @@ def register(app: Flask) -> None:
     def optimize_command() -> None:
         """After a bulk load: merge the full-text search indexes, refresh the planner's statistics and
         build the term-recognition tables, so that no request pays for any of it."""
-        from ..models.search_index import optimize_search_structures
-        from ..search.annotate import build_recognizer
+        from ..services.settle import settle_search_structures
 
-        started = time.perf_counter()
-        with db.engine.begin() as connection:
-            optimize_search_structures(connection)
-        click.echo(f"Search indexes merged and statistics refreshed in {time.perf_counter() - started:.1f} s.")
-        seconds = build_recognizer(db.session)
-        click.echo(f"Term-recognition tables built and saved in {seconds:.1f} s; every worker opens them.")
+        merged, built = settle_search_structures(db.engine, db.session)
+        click.echo(f"Search indexes merged and statistics refreshed in {merged:.1f} s.")
+        click.echo(f"Term-recognition tables built and saved in {built:.1f} s; every worker opens them.")

@@ -47,12 +47,12 @@ from typing import Any, NamedTuple
 
 import numpy as np
 from flask import current_app, has_app_context
-from sqlalchemy import Integer, any_, bindparam, create_engine, or_, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Integer, bindparam, create_engine, or_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from ..models import Revision, Term
+from ..models.arrays import among
 from ..models.rules import term_order_by
 from ..text import fold_common
 from .documents import concept_url
@@ -358,7 +358,6 @@ def _inside_latin_word(text: str) -> np.ndarray:
     return inside
 
 
-_IDS = bindparam("ids", type_=ARRAY(Integer))
 _CHUNK = 2000
 
 
@@ -377,7 +376,9 @@ def _family_statement(dialect: str) -> Any:
 def _among(column: Any, dialect: str) -> Any:
     """PostgreSQL takes the ids as one array parameter; SQLite as bound values, in order (neighbouring
     ids share pages), which measured several times faster here than its ``json_each``."""
-    return column.in_(bindparam("ids", expanding=True)) if dialect == "sqlite" else column == any_(_IDS)
+    return (
+        column.in_(bindparam("ids", expanding=True)) if dialect == "sqlite" else among(column, "ids", dialect, Integer)
+    )
 
 
 def _families(session: Session, term_ids: set[int]) -> list[Any]:

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Integer, select
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, joinedload
 
 from ..models import Concept, Term
 from ..models.arrays import among, array_value
 from ..models.rules import ordered_terms
-from .prepared import Prepared, prepare, run
+from .prepared import prepared, run
 
 __all__ = [
     "TERM_COLUMNS",
@@ -91,7 +89,9 @@ def load_concept_rows(session: Session, concept_ids: Iterable[int]) -> dict[int,
     connection = session.connection()
     concepts: dict[int, ConceptRow] = {}
     result = run(
-        connection, _concept_rows_prepared(connection.dialect), {"ids": array_value(connection.dialect.name, ids)}
+        connection,
+        prepared(_concept_rows_statement, connection.dialect),
+        {"ids": array_value(connection.dialect.name, ids)},
     )
     # Plain tuples, unpacked by position (the statement's column order): a batch reads thousands.
     for cid, domain, definition, version, *term in result:
@@ -101,11 +101,6 @@ def load_concept_rows(session: Session, concept_ids: Iterable[int]) -> dict[int,
         if term[0] is not None:
             concept.terms.append(TermRow(*term))
     return concepts
-
-
-@lru_cache(maxsize=4)
-def _concept_rows_prepared(dialect: Dialect) -> Prepared:
-    return prepare(_concept_rows_statement(dialect.name), dialect)
 
 
 def _concept_rows_statement(dialect: str) -> Any:

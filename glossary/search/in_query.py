@@ -12,12 +12,10 @@ The longest parts win; the whole query is left to the direct hits.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnClause, String, bindparam, func, literal_column, select, true, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from ..models import Term
@@ -25,7 +23,7 @@ from ..models.arrays import among, array_value
 from ..models.search_index import compact_sql
 from ..text import abbr_key
 from .documents import concept_url, load_concept_rows, preferred_term
-from .prepared import Prepared, prepare, run
+from .prepared import prepared, run
 from .query import QueryKeys, compact_zh
 
 __all__ = ["MAX_PARTS", "terms_in_query"]
@@ -52,11 +50,6 @@ class _Found(NamedTuple):
     key: str
     text: str
     seen: int | None  # the term's count (not ``count``: a tuple method)
-
-
-@lru_cache(maxsize=4)
-def _prepared(dialect: Dialect) -> Prepared:
-    return prepare(_statement(dialect.name), dialect)
 
 
 def _statement(dialect: str) -> Any:
@@ -136,7 +129,7 @@ def terms_in_query(session: Session, keys: QueryKeys, exclude: set[int]) -> list
     connection = session.connection()
     values = {name: array_value(connection.dialect.name, keys) for name, keys in wanted.items()}
     found: list[tuple[int, int, str, Any]] = []
-    for row in map(_Found._make, run(connection, _prepared(connection.dialect), values)):
+    for row in map(_Found._make, run(connection, prepared(_statement, connection.dialect), values)):
         if row.concept_id in exclude:
             continue
         if row.lang == "zh":

@@ -20,15 +20,16 @@ echo does not show them).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ARRAY
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 
-__all__ = ["Prepared", "prepare", "run"]
+__all__ = ["Prepared", "prepare", "prepared", "run"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,12 @@ def prepare(statement: Any, dialect: Dialect) -> Prepared:
     order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
     columns = {name: i for i, name in enumerate(statement.selected_columns.keys())}
     return Prepared(str(compiled), order, fixed, columns)
+
+
+@lru_cache(maxsize=32)
+def prepared(build: Callable[[str], Any], dialect: Dialect) -> Prepared:
+    """``prepare(build(dialect.name), dialect)``, once per statement builder and database kind."""
+    return prepare(build(dialect.name), dialect)
 
 
 def _converts(type_: Any, dialect: Dialect) -> bool:

@@ -37,8 +37,6 @@ from ..extensions import db
 from ..formats import FormatError, ParsedGlossary, parse_glossary, parse_mapping
 from ..models import ImportJob, ImportJobOutcome, User, utcnow
 from ..models.imports import JOB_ACTIVE
-from ..models.search_index import optimize_search_structures
-from ..search.annotate import build_recognizer
 from .import_plan import ConceptIds, ImportPlan, ImportReport
 from .import_planner import Planner
 from .import_write import (
@@ -53,6 +51,7 @@ from .import_write import (
     stage_plan,
     swap_plan,
 )
+from .settle import settle_search_structures
 
 if TYPE_CHECKING:
     from .import_workers import ImportWorkers
@@ -301,10 +300,8 @@ def _settle(run: _Run) -> None:
     the job, rather than by the next readers (``flask optimize`` does the same). The import itself is
     done and stays done whatever happens here."""
     try:
-        with db.engine.begin() as connection:
-            optimize_search_structures(connection)
         with run.app.app_context():
-            build_recognizer(run.session)
+            settle_search_structures(db.engine, run.session)
         run.session.rollback()
     except Exception:
         log.exception("import job %s: settling the search structures after the import", run.job.id)
