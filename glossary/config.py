@@ -82,6 +82,10 @@ def load_config(instance_path: Path) -> dict:
         # Retry-After (glossary/database.py): SQLite's busy timeout, PostgreSQL's lock_timeout.
         "SQLITE_BUSY_TIMEOUT_MS": _int_env("GLOSSARY_SQLITE_BUSY_TIMEOUT_MS", 15000),
         "POSTGRES_LOCK_TIMEOUT_MS": _int_env("GLOSSARY_POSTGRES_LOCK_TIMEOUT_MS", 15000),
+        # PostgreSQL: the hot reads (search, terms in a query, concepts of a batch) run as statements
+        # prepared once per connection, with one plan kept (glossary/search/prepared.py). Off ("0") behind a
+        # pooler that hands one client's statements to other server connections (PgBouncer's transaction mode).
+        "POSTGRES_PREPARED_STATEMENTS": os.environ.get("GLOSSARY_POSTGRES_PREPARED_STATEMENTS", "1").strip() != "0",
         # SQLite reads this much of the database file through memory mapping (glossary/database.py).
         "SQLITE_MMAP_MB": _int_env("GLOSSARY_SQLITE_MMAP_MB", 256),
         # Large imports run as jobs in threads of the worker process that received them: at most this many

@@ -15,6 +15,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
+# The connection record's entry naming the statements prepared on it (absent: none are to be).
+PREPARED_STATEMENTS = "glossary_prepared_statements"
 # SQLite's primary result codes for "another connection holds the lock".
 _SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
 # PostgreSQL: lock_timeout ran out, deadlock, serialization failure. Each means "try again".
@@ -29,7 +31,10 @@ def configure_connections(engine: Engine, config: Mapping[str, Any]) -> None:
         event.listen(engine, "connect", lambda connection, _record: _sqlite_pragmas(connection, busy_ms, mmap_bytes))
     elif engine.dialect.name == "postgresql":
         lock_ms = int(config["POSTGRES_LOCK_TIMEOUT_MS"])
-        event.listen(engine, "connect", lambda connection, _record: _postgres_settings(connection, lock_ms))
+        prepared = bool(config["POSTGRES_PREPARED_STATEMENTS"])
+        event.listen(
+            engine, "connect", lambda connection, record: _postgres_settings(connection, record, lock_ms, prepared)
+        )
 
 
 def _sqlite_pragmas(connection: Any, busy_ms: int, mmap_bytes: int) -> None:
@@ -51,13 +56,23 @@ def _sqlite_pragmas(connection: Any, busy_ms: int, mmap_bytes: int) -> None:
         cursor.close()
 
 
-def _postgres_settings(connection: Any, lock_ms: int) -> None:
-    """A statement waiting longer than ``lock_ms`` for a row or table lock gives up (0: waits for ever)."""
+def _postgres_settings(connection: Any, record: Any, lock_ms: int, prepared: bool) -> None:
+    """A statement waiting longer than ``lock_ms`` for a row or table lock gives up (0: waits for ever).
+
+    With ``prepared``, the hot reads run as statements this connection prepares once
+    (``search/prepared.py``), each with one plan written for any values (``plan_cache_mode``
+    concerns named prepared statements only, and those are the only ones: psycopg's own
+    automatic preparing is turned off, since it deallocates every prepared statement at each
+    rollback, and every read request ends with one)."""
     autocommit = connection.autocommit
     connection.autocommit = True  # a SET outside any transaction lasts for the session
     cursor = connection.cursor()
     try:
         cursor.execute(f"SET lock_timeout = {lock_ms}")
+        if prepared:
+            cursor.execute("SET plan_cache_mode = force_generic_plan")
+            connection.prepare_threshold = None
+            record.info[PREPARED_STATEMENTS] = set()
     finally:
         cursor.close()
         connection.autocommit = autocommit

@@ -28,8 +28,7 @@ def skip_empty_autogenerate(_context, _revision, directives):
 
 def run_offline() -> None:
     url = migrate_ext.db.engine.url.render_as_string(hide_password=False)
-    context.configure(url=url, target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=True)
+    context.configure(url=url, target_metadata=target_metadata, literal_binds=True, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -244,3 +244,22 @@ def test_the_lock_wait_and_the_memory_map_come_from_the_configuration(make_app):
             assert connection.execute(text("PRAGMA mmap_size")).scalar() == 3 * 2**20
         else:
             assert connection.execute(text("SHOW lock_timeout")).scalar() == "4321ms"
+
+
+def test_postgresql_prepared_statements_follow_the_environment(monkeypatch, tmp_path):
+    from glossary.config import load_config
+
+    assert load_config(tmp_path)["POSTGRES_PREPARED_STATEMENTS"] is True
+    monkeypatch.setenv("GLOSSARY_POSTGRES_PREPARED_STATEMENTS", "0")
+    assert load_config(tmp_path)["POSTGRES_PREPARED_STATEMENTS"] is False
+
+
+def test_a_postgresql_connection_keeps_one_plan_for_its_prepared_statements_only_when_asked(make_app):
+    for prepared, mode in ((True, "force_generic_plan"), (False, "auto")):
+        app = make_app(POSTGRES_PREPARED_STATEMENTS=prepared)
+        with app.app_context(), _db.engine.connect() as connection:
+            if connection.dialect.name != "postgresql":
+                pytest.skip("a PostgreSQL setting: set TEST_DATABASE_URL to run (CI does)")
+            assert connection.execute(text("SHOW plan_cache_mode")).scalar() == mode
+            # psycopg's own preparing is off with ours: it deallocates every prepared statement at a rollback.
+            assert (connection.connection.dbapi_connection.prepare_threshold is None) == prepared

@@ -25,8 +25,9 @@ SQLite (FTS5, contentless: the rows are ``term``'s, the index holds only tokens)
 
 PostgreSQL (``pg_trgm``, a trusted extension since PostgreSQL 13, so the
 database owner may create it): GIN trigram indexes on the key and the compact
-key for ``LIKE '%q%'``, and ``text_pattern_ops`` B-trees for ``LIKE 'q%'``
-under any collation.
+key for ``LIKE '%q%'``, ``text_pattern_ops`` B-trees for prefix ranges under
+any collation, and a GIN index of the key's words (``WORDS_SQL``, migration
+``a27c5d1e9f30``) for word prefixes (``'fatty' & 'ac':*``).
 
 Everything here is DDL attached to the ``term`` table (``db.create_all()``
 creates it) and repeated, frozen, in migration ``d13a7f0c2e58``. None of it is
@@ -44,6 +45,7 @@ __all__ = [
     "COMPACT_SEPARATORS",
     "SEARCH_INDEX_NAMES",
     "SEARCH_TABLE_PREFIXES",
+    "WORDS_SQL",
     "compact_sql",
     "create_search_structures",
     "drop_search_structures",
@@ -51,6 +53,9 @@ __all__ = [
     "sqlite_statements",
 ]
 
+# PostgreSQL: a key's words, as its word index holds them and a word-prefix search asks for them. Hyphens
+# are spaces first: the parser reads "il-6" as "il" and the number "-6", where a query's words are il, 6.
+WORDS_SQL = "to_tsvector('simple'::regconfig, replace(key, '-', ' '))"
 # Written between parts of a Chinese term and ignored by a reader: 肠-脑轴 is 肠脑轴.
 COMPACT_SEPARATORS = ("-", "·", "・", "‧")
 # Two characters no key holds (fold_common drops control characters): the padding after a Chinese key.
@@ -141,6 +146,7 @@ _PG_INDEXES = {
     "ix_term_pinyin_key_pattern": "(pinyin_key text_pattern_ops)",
     "ix_term_zh_hant_pattern": "(zh_hant text_pattern_ops)",
     "ix_term_kind_key_pattern": "(kind, key text_pattern_ops)",
+    "ix_term_key_words": f"USING gin ({WORDS_SQL})",
 }
 
 

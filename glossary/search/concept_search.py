@@ -17,13 +17,15 @@ abbreviation        ``kind='abbreviation' AND text = q`` (as written),      ix_t
 pinyin              ``pinyin_key`` from ``q`` (toneless, no spaces)         ix_term_pinyin_key / ..._pattern
 initials            ``pinyin_initials = q`` (exact: a prefix is noise)     ix_term_pinyin_initials
 Chinese substring   trigram phrase (short: via the trigram vocabulary)    FTS5 term_trigram / GIN pg_trgm
-English word pre.   ``"fatty" AND "ac"*``; ``key LIKE '% w%'``             FTS5 term_words / GIN pg_trgm
+English word pre.   ``"fatty" AND "ac"*``; ``'fatty' & 'ac':*``           FTS5 term_words / GIN tsvector
 fuzzy English       terms holding an intact piece of ``q``, then RapidFuzz  FTS5 term_trigram / GIN pg_trgm
 ==================  =====================================================  ==============================
 
 A prefix range is ``key >= q AND key < q || U+10FFFF`` on SQLite, whose text
-comparison is bytewise (UTF-8 order is code-point order), and ``key LIKE 'q%'``
-on PostgreSQL (``text_pattern_ops`` indexes make it a range under any collation).
+comparison is bytewise (UTF-8 order is code-point order), and the same range
+with the bytewise operators ``~>=~`` and ``~<~`` on PostgreSQL, read in that
+order from ``text_pattern_ops`` indexes under any collation. (Not ``LIKE 'q%'``:
+a statement prepared once has no pattern to turn into a range.)
 
 All the forms of a query run as **one statement**, built once per database kind
 with bind parameters: a ``UNION ALL`` of one index look-up per form (each
@@ -64,17 +66,18 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
-    or_,
     select,
     text,
     union_all,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 
 from ..models import Concept, Term
 from ..models.arrays import among, array_value
-from ..models.search_index import compact_sql
+from ..models.search_index import WORDS_SQL, compact_sql
 from .documents import TERM_COLUMNS, ConceptRow, TermRow, load_concept_rows
 from .prepared import Prepared, prepare, run
 from .query import QueryKeys, parse_query
@@ -152,15 +155,26 @@ def _fts_phrase(value: str) -> str:
 
 
 def _prefix_param(col: Any, name: str, dialect: str) -> ColumnElement[bool]:
-    """A prefix test that is an index range scan: bytewise range on SQLite, ``LIKE 'q%'`` elsewhere."""
+    """A prefix test that is an index range scan: a bytewise range (SQLite compares text so; on
+    PostgreSQL the ``text_pattern_ops`` operators do, which those indexes serve)."""
+    low: Any = bindparam(f"{name}_lo")
+    high: Any = bindparam(f"{name}_hi")
     if dialect == "sqlite":
-        return and_(col >= bindparam(f"{name}_lo"), col < bindparam(f"{name}_hi"))
-    return col.like(bindparam(f"{name}_like"), escape="\\")
+        return and_(col >= low, col < high)
+    return and_(col.op("~>=~", is_comparison=True)(low), col.op("~<~", is_comparison=True)(high))
 
 
 def _prefix_values(name: str, value: str) -> dict[str, str]:
-    """Bind values for ``_prefix_param``: both spellings, so one dict fits either database."""
-    return {f"{name}_lo": value, f"{name}_hi": value + _TOP, f"{name}_like": _like_escape(value) + "%"}
+    """Bind values for ``_prefix_param``."""
+    return {f"{name}_lo": value, f"{name}_hi": value + _TOP}
+
+
+def _index_order(col: Any, dialect: str) -> Any:
+    """Rows of a prefix range in the order of its index: bytewise (``USING ~<~`` on PostgreSQL, where
+    ``ORDER BY col`` would follow the collation, which a ``text_pattern_ops`` index does not hold)."""
+    if dialect == "sqlite":
+        return col
+    return UnaryExpression(col, modifier=custom_op("USING ~<~"))
 
 
 def _big(value: int) -> Any:
@@ -178,7 +192,10 @@ def _rank(tier: Any, form: str) -> Any:
     return (head * _big(_COUNT_CAP + 1) + (_big(_COUNT_CAP) - count)) * _big(_LENGTH_CAP + 1) + length
 
 
-def _form(form: str, tier: Any, *where: ColumnElement[bool], order: Any) -> Any:
+def _form(form: str, tier: Any, *where: ColumnElement[bool], order: Any = None) -> Any:
+    """At most ``FORM_LIMIT`` matches of one form, the first ones in ``order`` if given. (PostgreSQL's
+    look-ups of equal values and of trigrams go without: an ``ORDER BY id`` there can make a plan made
+    for any values walk the primary key instead of the index that finds the rows.)"""
     inner = (
         select(_T.id.label("term_id"), _T.concept_id, literal(form).label("form"), _rank(tier, form).label("rank"))
         .where(*where)
@@ -192,7 +209,7 @@ def _form(form: str, tier: Any, *where: ColumnElement[bool], order: Any) -> Any:
 def _ranged(form: str, col: Any, name: str, dialect: str, *where: ColumnElement[bool]) -> Any:
     """Exact (tier 0) or prefix (tier 1) matches of ``col`` on the value bound as ``name``."""
     tier = case((col == bindparam(f"{name}_lo"), 0), else_=1)
-    return _form(form, tier, *where, _prefix_param(col, name, dialect), order=col)
+    return _form(form, tier, *where, _prefix_param(col, name, dialect), order=_index_order(col, dialect))
 
 
 def _best_per_concept(*forms: Any) -> Any:
@@ -228,12 +245,12 @@ _ZH_MATCH = (
 
 
 def _word_prefixes(dialect: str) -> list[ColumnElement[bool]]:
+    """Every word typed starts a word of the key: an FTS5 query on SQLite, a ``tsquery`` against the
+    index of the key's words on PostgreSQL (``'fatty' & 'ac':*``); both one index look-up."""
     if dialect == "sqlite":
         return [_T.id.in_(_fts_ids("term_words", ":words_match", FORM_LIMIT))]
-    return [
-        or_(_T.key.like(bindparam(f"w{i}_start"), escape="\\"), _T.key.like(bindparam(f"w{i}_inner"), escape="\\"))
-        for i in range(_MAX_WORDS)
-    ]
+    simple: Any = literal_column("'simple'::regconfig")
+    return [literal_column(WORDS_SQL).op("@@", is_comparison=True)(func.to_tsquery(simple, bindparam("words_query")))]
 
 
 @lru_cache(maxsize=8)
@@ -241,27 +258,31 @@ def _statements(dialect: str, words: bool) -> dict[str, Any]:
     """Statements built once per database kind and reused with new values (no per-query compiling)."""
     en_full = (_T.lang == "en", _T.kind != "abbreviation")
     abbreviation = (_T.lang == "en", _T.kind == "abbreviation")
+    by_id = _T.id if dialect == "sqlite" else None
     latin_forms = [
         _ranged("en", _T.key, "en", dialect, *en_full),
-        _form("en", literal(0), *en_full, among(_T.key, "en_variants", dialect), order=_T.id),
-        _form("abbr", literal(0), _T.kind == "abbreviation", _T.text == bindparam("abbr_text"), order=_T.id),
-        _form("abbr_folded", literal(0), *abbreviation, among(_T.key, "abbr_keys", dialect), order=_T.id),
+        _form("en", literal(0), *en_full, among(_T.key, "en_variants", dialect), order=by_id),
+        _form("abbr", literal(0), _T.kind == "abbreviation", _T.text == bindparam("abbr_text"), order=by_id),
+        _form("abbr_folded", literal(0), *abbreviation, among(_T.key, "abbr_keys", dialect), order=by_id),
         # By kind and key (ix_term_kind_key): not a walk through every English name with that prefix.
         _ranged("abbr_folded", _T.key, "ap", dialect, _T.kind == "abbreviation"),
         _ranged("pinyin", _T.pinyin_key, "py", dialect),
-        _form("initials", literal(0), _T.pinyin_initials == bindparam("ini"), order=_T.id),
+        _form("initials", literal(0), _T.pinyin_initials == bindparam("ini"), order=by_id),
     ]
     if words:
-        latin_forms.append(_form("words", literal(2), *en_full, *_word_prefixes(dialect), order=_T.id))
+        latin_forms.append(_form("words", literal(2), *en_full, *_word_prefixes(dialect), order=by_id))
     if dialect == "sqlite":
-        containing = _T.id.in_(_fts_ids("term_trigram", _ZH_MATCH, FORM_LIMIT))
+        # The trigram table holds English keys too (typo candidates).
+        containing = [_T.lang == "zh", _T.id.in_(_fts_ids("term_trigram", _ZH_MATCH, FORM_LIMIT))]
     else:
-        containing = _COMPACT.like(bindparam("substring_like"), escape="\\")
+        # Only Chinese keys hold Chinese characters, so no language test: one would let a plan made for
+        # any values read every Chinese term through the (lang, …) index instead of the trigram index.
+        containing = [_COMPACT.like(bindparam("substring_like"), escape="\\")]
     chinese = _best_per_concept(
         _ranged("zh", _T.key, "zh", dialect, _T.lang == "zh"),
         _ranged("zh", _COMPACT, "zc", dialect, _T.lang == "zh"),
         _ranged("zh_hant", _T.zh_hant, "hant", dialect),
-        _form("substring", literal(3), _T.lang == "zh", containing, order=_T.id),
+        _form("substring", literal(3), *containing, order=by_id),
     )
     return {"latin": _paged(_best_per_concept(*latin_forms)), "chinese": _paged(chinese)}
 
@@ -329,6 +350,15 @@ def _words_match(words: tuple[str, ...]) -> str:
     return " AND ".join(parts)
 
 
+def _words_query(words: tuple[str, ...]) -> str:
+    """The PostgreSQL ``tsquery`` of ``_words_match``: ``'short' & 'chain' & 'fat':*``, each word quoted
+    (a quote doubled, a backslash escaped), so no character typed is read as an operator."""
+    parts = ["'" + w.replace("\\", "\\\\").replace("'", "''") + "'" for w in words]
+    if len(words[-1]) >= 2:
+        parts[-1] += ":*"
+    return " & ".join(parts)
+
+
 def _latin_values(keys: QueryKeys, dialect: str) -> dict[str, Any]:
     abbr_prefix = keys.abbr if len(keys.abbr) >= 2 else _NOTHING
     values: dict[str, Any] = {
@@ -342,9 +372,7 @@ def _latin_values(keys: QueryKeys, dialect: str) -> dict[str, Any]:
     }
     words = keys.words[:_MAX_WORDS]
     values["words_match"] = _words_match(words) if words else ""
-    for i in range(_MAX_WORDS):
-        word = _like_escape(words[i]) if i < len(words) else ""
-        values[f"w{i}_start"], values[f"w{i}_inner"] = (f"{word}%", f"% {word}%") if word else ("%", "%")
+    values["words_query"] = _words_query(words) if words else ""
     return values
 
 
@@ -356,13 +384,15 @@ def _page_of_matches(session: Session, keys: QueryKeys, limit: int, offset: int)
     """One page of hits and the total, in one statement (a second only for a page past the end)."""
     connection = session.connection()
     dialect = connection.dialect
+    short = False
     if keys.zh:
         paged, best = _prepared(dialect, False)["chinese"]
         values = _chinese_values(keys)
+        short = len(keys.zh_compact or keys.zh) < 3  # a substring without a trigram of its own
     else:
         paged, best = _prepared(dialect, bool(keys.words))["latin"]
         values = _latin_values(keys, dialect.name)
-    rows = run(connection, paged, {**values, "page_limit": limit, "page_offset": offset})
+    rows = run(connection, paged, {**values, "page_limit": limit, "page_offset": offset}, plan_for_values=short)
     if not rows:
         total = (
             connection.execute(select(func.count()).select_from(best.subquery()), values).scalar_one() if offset else 0
