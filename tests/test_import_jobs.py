@@ -468,3 +468,60 @@ def test_a_large_import_settles_the_search_structures_so_the_next_annotate_only_
     monkeypatch.setattr(annotate, "_build_and_save", lambda *_: pytest.fail("built in the request"))
     last = db.session.scalars(select(Term.text).where(Term.lang == "en").order_by(Term.id.desc())).first()
     assert [a.text for a in annotate.find_terms(db.session, f"see {last} here")] == [last]
+
+
+def test_a_staged_import_keeps_every_character_of_what_it_stages(runner, db, tmp_path, monkeypatch):
+    """Staged rows go in by COPY on PostgreSQL, by INSERT on SQLite: tabs, new lines, backslashes, a
+    literal \\N, quotes and characters outside the BMP come back exactly, with the history and evidence."""
+    import json
+
+    tricky = "tab\there\nnew line \\ back\\slash \\N \"quoted\" 'single' 𠀋 end"
+    data = {
+        "format": "zh-en-glossary",
+        "version": 1,
+        "sources": [{"key": "a" * 64, "filename": "a\tb.pdf", "title": tricky}],
+        "concepts": [
+            {
+                "domain": "d\\1",
+                "definition": tricky,
+                "note": tricky,
+                "terms": [
+                    {"lang": "zh", "text": f"受体{i}号", "count": 3},
+                    {"lang": "en", "text": f"receptor \\{i}\\", "count": 2},
+                ],
+                "evidence": [{"source": "a" * 64, "term": f"受体{i}号", "sentence": tricky, "start": 0, "end": 4}],
+            }
+            for i in range(3)
+        ],
+    }
+    path = tmp_path / "tricky.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    from glossary.services import import_write
+
+    staged_tables = []
+    real_copy = import_write._copy_rows
+
+    def copying(session, table, rows):
+        staged_tables.append(table.name)
+        return real_copy(session, table, rows)
+
+    monkeypatch.setattr(import_write, "_copy_rows", copying)
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 0 and "3 new" in result.output, result.output
+    if db.engine.dialect.name == "postgresql":
+        assert set(staged_tables) == {
+            "import_staged_concept",
+            "import_staged_term",
+            "import_staged_revision",
+            "import_staged_evidence",
+        }
+    db.session.rollback()
+    concepts = db.session.scalars(select(Concept).order_by(Concept.id)).all()
+    assert [(c.domain, c.definition, c.note) for c in concepts] == [("d\\1", tricky, tricky)] * 3
+    assert sorted(t.text for c in concepts for t in c.terms) == sorted(
+        [f"受体{i}号" for i in range(3)] + [f"receptor \\{i}\\" for i in range(3)]
+    )
+    assert [e.sentence for e in db.session.scalars(select(Evidence))] == [tricky] * 3
+    revisions = db.session.scalars(select(Revision).order_by(Revision.id)).all()
+    assert len(revisions) == 3 and all(r.before is None and r.after["definition"] == tricky for r in revisions)
+    assert sum(leftovers(db).values()) == 0
