@@ -506,7 +506,7 @@ def run(concepts: int, samples: int, database_url: str | None) -> None:
                 print(f"{form:22} {p50:8.2f} {p95:8.2f} {shown} {found / samples:6.0%}")
             raw.close()
             timings, matches = [], 0
-            for _ in range(max(5, samples // 10)):
+            for _ in range(max(20, samples)):  # enough runs that the p95 is not one slow run of twenty
                 sample = mixed_text(data, rng)
                 start = time.perf_counter()
                 matches = len(annotate_text(session, sample))
@@ -515,7 +515,7 @@ def run(concepts: int, samples: int, database_url: str | None) -> None:
             p50, p95 = percentiles(timings)
             print(f"\nannotate 10,000 mixed characters: p50 {p50:.1f} ms, p95 {p95:.1f} ms ({matches} terms found)")
             timings, found = [], 0
-            for _ in range(10):
+            for _ in range(max(20, samples // 5)):
                 terms = [
                     make_query(form, rng.choice(data.zh), rng.choice(data.en), rng.choice(data.abbr), rng)
                     for form in ("zh exact", "zh-Hant exact", "en exact", "abbr exact", "en fuzzy")
