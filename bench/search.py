@@ -50,6 +50,7 @@ from glossary.extensions import db
 from glossary.models import Concept, Term
 from glossary.models.search_index import WORDS_SQL, create_search_structures, drop_search_structures
 from glossary.search import annotate_text, lookup_terms, search_concepts
+from glossary.search.concept_search import _words_query
 from glossary.search.query import parse_query, toneless_pinyin
 from glossary.services.settle import settle_search_structures
 from glossary.text import pinyin_forms, to_simplified, to_traditional
@@ -371,11 +372,9 @@ def anchor_statement(form: str, query: str, sqlite: bool) -> tuple[str, list] | 
     if form == "en prefix":
         return prefix("key", keys.en, "lang = 'en' AND ")
     if form == "en word prefix":
-        *whole, last = keys.words  # as the service asks: whole words, then the prefix being typed
+        words = _words_query(keys.words, "sqlite" if sqlite else "postgresql")  # as the service asks
         if sqlite:
-            match = " AND ".join([*(f'"{w}"' for w in whole), f'"{last}"' + ("*" if len(last) >= 2 else "")])
-            return "SELECT rowid FROM term_words WHERE term_words MATCH ? LIMIT 100", [match]
-        words = " & ".join([*(f"'{w}'" for w in whole), f"'{last}'" + (":*" if len(last) >= 2 else "")])
+            return "SELECT rowid FROM term_words WHERE term_words MATCH ? LIMIT 100", [words]
         return (f"SELECT id, concept_id FROM term WHERE {WORDS_SQL} @@ to_tsquery('simple', ?) LIMIT 100", [words])
     if form == "abbr exact":
         return "SELECT id, concept_id FROM term WHERE kind = 'abbreviation' AND text = ?", [query]

@@ -248,7 +248,7 @@ def _word_prefixes(dialect: str) -> list[ColumnElement[bool]]:
     """Every word typed starts a word of the key: an FTS5 query on SQLite, a ``tsquery`` against the
     index of the key's words on PostgreSQL (``'fatty' & 'ac':*``); both one index look-up."""
     if dialect == "sqlite":
-        return [_T.id.in_(_fts_ids("term_words", ":words_match", FORM_LIMIT))]
+        return [_T.id.in_(_fts_ids("term_words", ":words_query", FORM_LIMIT))]
     simple: Any = literal_column("'simple'::regconfig")
     return [literal_column(WORDS_SQL).op("@@", is_comparison=True)(func.to_tsquery(simple, bindparam("words_query")))]
 
@@ -341,22 +341,25 @@ def _chinese_values(keys: QueryKeys) -> dict[str, Any]:
     }
 
 
-def _words_match(words: tuple[str, ...]) -> str:
-    """``"short" AND "chain" AND "fat"*``: the words typed before the last are whole, the last one is
-    being typed (a prefix, from two letters: a one-letter prefix would read most of the index)."""
-    parts = [_fts_phrase(w) for w in words]
-    if len(words[-1]) >= 2:
-        parts[-1] += "*"
-    return " AND ".join(parts)
+def _tsquery_word(word: str) -> str:
+    """A word as a ``tsquery`` lexeme: quoted (a quote doubled, a backslash escaped), so no character
+    typed is read as an operator."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _words_query(words: tuple[str, ...]) -> str:
-    """The PostgreSQL ``tsquery`` of ``_words_match``: ``'short' & 'chain' & 'fat':*``, each word quoted
-    (a quote doubled, a backslash escaped), so no character typed is read as an operator."""
-    parts = ["'" + w.replace("\\", "\\\\").replace("'", "''") + "'" for w in words]
+# How each database writes a word-prefix query: a word, "and", and the mark of a prefix.
+_WORD_QUERY = {"sqlite": (_fts_phrase, " AND ", "*"), "postgresql": (_tsquery_word, " & ", ":*")}
+
+
+def _words_query(words: tuple[str, ...], dialect: str) -> str:
+    """``"short" AND "chain" AND "fat"*`` (FTS5), ``'short' & 'chain' & 'fat':*`` (PostgreSQL): the
+    words typed before the last are whole, the last one is being typed (a prefix, from two letters: a
+    one-letter prefix would read most of the index)."""
+    word, conjunction, prefix = _WORD_QUERY["sqlite" if dialect == "sqlite" else "postgresql"]
+    parts = [word(w) for w in words]
     if len(words[-1]) >= 2:
-        parts[-1] += ":*"
-    return " & ".join(parts)
+        parts[-1] += prefix
+    return conjunction.join(parts)
 
 
 def _latin_values(keys: QueryKeys, dialect: str) -> dict[str, Any]:
@@ -371,8 +374,7 @@ def _latin_values(keys: QueryKeys, dialect: str) -> dict[str, Any]:
         **_prefix_values("ap", abbr_prefix),
     }
     words = keys.words[:_MAX_WORDS]
-    values["words_match"] = _words_match(words) if words else ""
-    values["words_query"] = _words_query(words) if words else ""
+    values["words_query"] = _words_query(words, dialect) if words else ""
     return values
 
 

@@ -191,16 +191,21 @@ class _JSONText(TypeDecorator[Any]):
         return None
 
 
+# A revision row's snapshots come as JSON text, under these names rather than the columns' (``_revision_row``).
+_JSON_TEXT_COLUMNS = {"before": "before_json", "after": "after_json"}
+
+
 def _insert_revisions(table: Table) -> Insert:
     """INSERT into ``revision`` or its staging table with ``before``/``after`` given as JSON text."""
     return insert(table).values(
-        before=bindparam("before_json", type_=_JSONText()), after=bindparam("after_json", type_=_JSONText())
+        **{column: bindparam(name, type_=_JSONText()) for column, name in _JSON_TEXT_COLUMNS.items()}
     )
 
 
 def _revision_row(concept_id: int, action: str, before: str | None, after: str) -> dict[str, Any]:
     # No snapshot before (a new concept) is stored as JSON null, as the JSON type stores None.
-    return {"concept_id": concept_id, "action": action, "before_json": before or "null", "after_json": after}
+    snapshots = {_JSON_TEXT_COLUMNS["before"]: before or "null", _JSON_TEXT_COLUMNS["after"]: after}
+    return {"concept_id": concept_id, "action": action, **snapshots}
 
 
 def _evidence_row(row: tuple[int, str, str, str, int, int]) -> dict[str, Any]:
@@ -339,10 +344,6 @@ def stage_plan(
         session.commit()
         done += len(prepared)
         after_batch(done, total)
-
-
-# A staged row's JSON snapshots come as JSON text under these names (``_revision_row``).
-_JSON_TEXT_COLUMNS = {"before": "before_json", "after": "after_json"}
 
 
 def _copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
